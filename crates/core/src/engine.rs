@@ -1,0 +1,569 @@
+//! The authorization engine: which grants reach a user, and whether they allow an action on a
+//! resource (semantics.md §3–§8, §11, with the decisions of §13).
+//!
+//! Everything is computed from [`PoolState`]'s indexes on every call, so a write is visible to
+//! the very next check. The walk is driven by visitors that can stop early, so a check that
+//! meets a DENY returns at once and never collects the user's grants into a list.
+
+use crate::codes::{Action, GrantCode};
+use crate::ids::{DepartmentId, NamespaceId, UserId};
+use crate::model::{Assignee, Effect, Grant, GrantTarget, ResourceType};
+use crate::state::PoolState;
+use std::collections::HashMap;
+use std::ops::ControlFlow::{self, Break, Continue};
+
+/// Whether the grant code `grant` covers the requested resource `resource` (semantics §5.1):
+/// equal; `*`; a trailing `*` makes the rest a prefix; a class code without `:` covers its
+/// instances `class:…`. The requested resource is taken literally.
+pub fn covers(grant: &str, resource: &str) -> bool {
+    grant == resource
+        || grant
+            .strip_suffix('*')
+            .is_some_and(|prefix| resource.starts_with(prefix))
+        || (!grant.contains(':') && resource.strip_prefix(grant).is_some_and(|rest| rest.starts_with(':')))
+}
+
+/// Whether a grant's `actions` include `action` (semantics §6): listed verbatim, `*`, or a
+/// `prefix:*` pattern whose prefix starts the action. Names are otherwise opaque.
+pub fn action_matches(actions: &[Action], action: &str) -> bool {
+    actions.iter().map(Action::as_str).any(|granted| {
+        granted == action
+            || granted == "*"
+            || granted
+                .strip_suffix('*')
+                .is_some_and(|prefix| prefix.ends_with(':') && action.starts_with(prefix))
+    })
+}
+
+/// How a department is related to the user: the user is a member of it, or of one of its
+/// descendants. Only grants and role assignments made with `inheritByChildren` reach down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    Member,
+    DescendantMember,
+}
+
+impl Reach {
+    fn admits(self, inherit_by_children: bool) -> bool {
+        self == Reach::Member || inherit_by_children
+    }
+}
+
+/// Guards the walk up a department tree against a parent cycle in corrupt data; real trees are
+/// far shallower (the contract tests depth 32), and moves into one's own subtree are refused.
+const MAX_ANCESTOR_STEPS: usize = 4096;
+
+/// Visits the user's departments (each direct one, then its ancestors) with their [`Reach`].
+/// An ancestor shared by several of the user's departments is visited once per path; callers
+/// only ask "does anything match", so repeats change no answer.
+fn for_each_department<'a, B>(
+    state: &'a PoolState,
+    user: &UserId,
+    mut visit: impl FnMut(&'a DepartmentId, Reach) -> ControlFlow<B>,
+) -> ControlFlow<B> {
+    for department in state.departments_of_user(user) {
+        visit(department, Reach::Member)?;
+        let mut ancestor = state.department(department.as_str()).and_then(|d| d.parent.as_ref());
+        for _ in 0..MAX_ANCESTOR_STEPS {
+            let Some(current) = ancestor else { break };
+            visit(current, Reach::DescendantMember)?;
+            ancestor = state.department(current.as_str()).and_then(|d| d.parent.as_ref());
+        }
+    }
+    Continue(())
+}
+
+/// Visits the targets whose grants reach `user` in `namespace` at `now_ms` (semantics §3,
+/// §13.4–5), in the contract's contribution order: the user, its roles (assigned to it, or to
+/// its departments), its groups, its departments. Disabled roles and assignments outside their
+/// time window contribute nothing.
+pub fn for_each_target<B>(
+    state: &PoolState,
+    namespace: &NamespaceId,
+    user: &UserId,
+    now_ms: i64,
+    mut visit: impl FnMut(&GrantTarget, Reach) -> ControlFlow<B>,
+) -> ControlFlow<B> {
+    visit(&GrantTarget::User(user.clone()), Reach::Member)?;
+    let mut roles_of = |assignee: Assignee, reach: Reach| -> ControlFlow<B> {
+        for role_id in state.roles_assigned_to(&assignee) {
+            let role_counts = state
+                .role(role_id)
+                .is_some_and(|r| &r.namespace == namespace && r.is_active(now_ms));
+            let assignment_counts = state
+                .role_assignment(role_id, &assignee)
+                .is_some_and(|a| a.is_in_effect(now_ms) && reach.admits(a.inherit_by_children));
+            if role_counts && assignment_counts {
+                visit(&GrantTarget::Role(role_id.clone()), Reach::Member)?;
+            }
+        }
+        Continue(())
+    };
+    roles_of(Assignee::User(user.clone()), Reach::Member)?;
+    for_each_department(state, user, |department, reach| {
+        roles_of(Assignee::Department(department.clone()), reach)
+    })?;
+    for group in state.groups_of_user(user) {
+        visit(&GrantTarget::Group(group.clone()), Reach::Member)?;
+    }
+    for_each_department(state, user, |department, reach| {
+        visit(&GrantTarget::Department(department.clone()), reach)
+    })
+}
+
+/// Visits every grant in `namespace` that reaches `user` at `now_ms`, in contribution order.
+/// A grant reachable along several paths may be visited more than once.
+pub fn for_each_grant<B>(
+    state: &PoolState,
+    namespace: &NamespaceId,
+    user: &UserId,
+    now_ms: i64,
+    mut visit: impl FnMut(&Grant) -> ControlFlow<B>,
+) -> ControlFlow<B> {
+    for_each_target(state, namespace, user, now_ms, |target, reach| {
+        for grant in state.grants_of_target(target) {
+            if &grant.namespace == namespace && reach.admits(grant.inherit_by_children) {
+                visit(grant)?;
+            }
+        }
+        Continue(())
+    })
+}
+
+/// Whether `user` may perform `action` on `resource` in `namespace` (semantics §8): some
+/// reaching grant covering both allows it and none denies it. DENY wins; no grant means no.
+pub fn is_action_allowed(
+    state: &PoolState,
+    namespace: &NamespaceId,
+    user: &UserId,
+    action: &str,
+    resource: &str,
+    now_ms: i64,
+) -> bool {
+    let mut allowed = false;
+    let denied = for_each_grant(state, namespace, user, now_ms, |grant| {
+        if covers(grant.code.as_str(), resource) && action_matches(&grant.actions, action) {
+            match grant.effect {
+                Effect::Deny => return Break(()),
+                Effect::Allow => allowed = true,
+            }
+        }
+        Continue(())
+    })
+    .is_break();
+    allowed && !denied
+}
+
+/// One entry of a user's effective grants: every reaching grant with this code and effect,
+/// merged (semantics §11).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectiveGrant {
+    pub code: GrantCode,
+    pub effect: Effect,
+    /// The type of the first contributing grant.
+    pub resource_type: ResourceType,
+    /// The union of the contributors' actions, in first-seen order.
+    pub actions: Vec<Action>,
+}
+
+/// The user's effective grants in `namespace`: one entry per `(code, effect)`, in the order
+/// their first contributor was met (user, roles, groups, departments).
+pub fn effective_grants(state: &PoolState, namespace: &NamespaceId, user: &UserId, now_ms: i64) -> Vec<EffectiveGrant> {
+    let mut merged: Vec<EffectiveGrant> = Vec::new();
+    let mut position: HashMap<(GrantCode, Effect), usize> = HashMap::new();
+    let _: ControlFlow<()> = for_each_grant(state, namespace, user, now_ms, |grant| {
+        let index = *position.entry((grant.code.clone(), grant.effect)).or_insert_with(|| {
+            merged.push(EffectiveGrant {
+                code: grant.code.clone(),
+                effect: grant.effect,
+                resource_type: grant.resource_type,
+                actions: Vec::new(),
+            });
+            merged.len() - 1
+        });
+        let actions = &mut merged[index].actions;
+        for action in &grant.actions {
+            if !actions.contains(action) {
+                actions.push(action.clone());
+            }
+        }
+        Continue(())
+    });
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::RoleCode;
+    use crate::ids::{DepartmentId, GroupId, OrganizationId, RoleId};
+    use crate::model::{
+        Department, DepartmentMembership, Gender, GroupMembership, Role, RoleAssignment, RoleStatus, User, UserStatus,
+    };
+    use crate::mutation::{Mutation, Record};
+
+    fn actions(names: &[&str]) -> Vec<Action> {
+        names.iter().map(|n| Action::parse(n).unwrap()).collect()
+    }
+
+    #[test]
+    fn covers_follows_the_four_rules() {
+        assert!(covers("books:123", "books:123"));
+        assert!(covers("*", "anything:at:all"));
+        assert!(covers("*", "*"));
+        assert!(covers("books:*", "books:123"));
+        assert!(covers("books:*", "books:a:b"));
+        assert!(covers("books:*", "books:*"));
+        assert!(covers("books:fic*", "books:fiction"));
+        assert!(covers("books", "books:7"));
+        assert!(covers("books", "books"));
+        assert!(!covers("books", "booksellers"));
+        assert!(
+            !covers("books:1", "books:12"),
+            "no prefix matching without a wildcard (S5)"
+        );
+        assert!(!covers("books:123", "books:*"), "the request is literal");
+        assert!(!covers("books:1", "books"), "an instance does not cover its class");
+        assert!(!covers("Books", "books:1"), "case-sensitive");
+        assert!(!covers("a:b", "a:b:c"), "only codes without a colon are classes");
+    }
+
+    #[test]
+    fn actions_match_verbatim_star_and_prefix_star() {
+        assert!(action_matches(&actions(&["books:read"]), "books:read"));
+        assert!(!action_matches(&actions(&["books:read"]), "books:edit"));
+        assert!(action_matches(&actions(&["*"]), "anything"));
+        assert!(action_matches(&actions(&["books:*"]), "books:edit"));
+        assert!(action_matches(&actions(&["books:*"]), "books:*"));
+        assert!(!action_matches(&actions(&["books:*"]), "booksx:edit"));
+        assert!(!action_matches(&actions(&["books:*"]), "books"));
+        assert!(!action_matches(&actions(&["edit"]), "books:edit"), "names are opaque");
+        assert!(
+            !action_matches(&actions(&["read*"]), "readme"),
+            "only `:*` is a pattern"
+        );
+        assert!(!action_matches(&[], "read"));
+    }
+
+    /// A small pool builder: every record goes through [`PoolState::apply`], as in production.
+    struct Pool {
+        state: PoolState,
+        namespace: NamespaceId,
+        other_namespace: NamespaceId,
+    }
+
+    const NOW: i64 = 1_000_000;
+
+    impl Pool {
+        fn new() -> Self {
+            Self {
+                state: PoolState::default(),
+                namespace: NamespaceId::from_stored("ns"),
+                other_namespace: NamespaceId::from_stored("ns2"),
+            }
+        }
+        fn put(&mut self, record: Record) {
+            self.state.apply(Mutation::Put(record));
+        }
+        fn user(&mut self, id: &str) -> UserId {
+            let id = UserId::from_stored(id);
+            self.put(Record::User(User {
+                id: id.clone(),
+                status: UserStatus::Activated,
+                gender: Gender::U,
+                email_verified: false,
+                phone_verified: false,
+                email: None,
+                phone: None,
+                phone_country_code: None,
+                username: None,
+                external_id: None,
+                name: None,
+                nickname: None,
+                photo: None,
+                profile: Default::default(),
+                custom_data: None,
+                created_at: 0,
+                updated_at: 0,
+            }));
+            id
+        }
+        fn role_in(
+            &mut self,
+            namespace: &NamespaceId,
+            id: &str,
+            status: RoleStatus,
+            disable_time: Option<i64>,
+        ) -> RoleId {
+            let id = RoleId::from_stored(id);
+            self.put(Record::Role(Role {
+                id: id.clone(),
+                namespace: namespace.clone(),
+                code: RoleCode::parse(id.as_str()).unwrap(),
+                name: String::new(),
+                description: String::new(),
+                status,
+                disable_time,
+                enable_permission_apply: false,
+                created_at: 0,
+                updated_at: 0,
+            }));
+            id
+        }
+        fn role(&mut self, id: &str) -> RoleId {
+            let namespace = self.namespace.clone();
+            self.role_in(&namespace, id, RoleStatus::Enable, None)
+        }
+        fn assign(&mut self, role: &RoleId, assignee: Assignee, inherit: bool, window: (Option<i64>, Option<i64>)) {
+            self.put(Record::RoleAssignment(RoleAssignment {
+                role: role.clone(),
+                assignee,
+                inherit_by_children: inherit,
+                enable_time: window.0,
+                end_time: window.1,
+                created_at: 0,
+            }));
+        }
+        fn department(&mut self, id: &str, parent: Option<&DepartmentId>) -> DepartmentId {
+            let id = DepartmentId::from_stored(id);
+            self.put(Record::Department(Department {
+                id: id.clone(),
+                organization: OrganizationId::from_stored("org"),
+                parent: parent.cloned(),
+                code: None,
+                name: id.to_string(),
+                description: None,
+                open_department_id: None,
+                leader_user_ids: vec![],
+                is_virtual_node: false,
+                status: true,
+                custom_data: None,
+                created_at: 0,
+                updated_at: 0,
+            }));
+            id
+        }
+        fn join_department(&mut self, department: &DepartmentId, user: &UserId) {
+            self.put(Record::DepartmentMember(DepartmentMembership {
+                department: department.clone(),
+                user: user.clone(),
+                is_leader: false,
+                is_main: false,
+                joined_at: 0,
+            }));
+        }
+        fn join_group(&mut self, group: &GroupId, user: &UserId) {
+            self.put(Record::GroupMember(GroupMembership {
+                group: group.clone(),
+                user: user.clone(),
+                joined_at: 0,
+            }));
+        }
+        fn grant_full(&mut self, target: GrantTarget, code: &str, names: &[&str], effect: Effect, inherit: bool) {
+            self.put(Record::Grant(Grant {
+                namespace: self.namespace.clone(),
+                target,
+                code: GrantCode::parse(code).unwrap(),
+                resource_type: ResourceType::Data,
+                actions: actions(names),
+                effect,
+                inherit_by_children: inherit,
+                created_at: 0,
+                updated_at: 0,
+            }));
+        }
+        fn grant(&mut self, target: GrantTarget, code: &str, names: &[&str]) {
+            self.grant_full(target, code, names, Effect::Allow, false);
+        }
+        fn allowed(&self, user: &UserId, action: &str, resource: &str) -> bool {
+            is_action_allowed(&self.state, &self.namespace, user, action, resource, NOW)
+        }
+    }
+
+    #[test]
+    fn own_grants_decide_and_default_is_deny() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        assert!(!p.allowed(&u, "read", "books:1"));
+        p.grant(GrantTarget::User(u.clone()), "books", &["read"]);
+        assert!(p.allowed(&u, "read", "books:7"));
+        assert!(!p.allowed(&u, "write", "books:7"));
+        assert!(!p.allowed(&u, "read", "pens:7"));
+    }
+
+    #[test]
+    fn deny_wins_over_allow_from_any_path() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let g = GroupId::from_stored("g");
+        p.join_group(&g, &u);
+        p.grant(GrantTarget::User(u.clone()), "books:123", &["books:read"]);
+        p.grant_full(GrantTarget::Group(g), "books:*", &["books:read"], Effect::Deny, false);
+        assert!(!p.allowed(&u, "books:read", "books:123"));
+        assert!(!p.allowed(&u, "books:edit", "books:123"), "DENY alone does not allow");
+    }
+
+    #[test]
+    fn grants_of_other_namespaces_do_not_count() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let other = p.other_namespace.clone();
+        let r = p.role_in(&other, "r", RoleStatus::Enable, None);
+        p.assign(&r, Assignee::User(u.clone()), false, (None, None));
+        p.namespace = other;
+        p.grant(GrantTarget::Role(r), "*", &["*"]);
+        assert!(p.allowed(&u, "x", "y"));
+        p.namespace = NamespaceId::from_stored("ns");
+        assert!(!p.allowed(&u, "x", "y"));
+    }
+
+    #[test]
+    fn roles_count_only_while_enabled_and_assigned_in_window() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let enabled = p.role("enabled");
+        let ns = p.namespace.clone();
+        let disabled = p.role_in(&ns, "disabled", RoleStatus::Disable, None);
+        let expired = p.role_in(&ns, "expired", RoleStatus::Enable, Some(NOW));
+        let future = p.role_in(&ns, "future", RoleStatus::Enable, Some(NOW + 1));
+        for (role, code) in [(&enabled, "a"), (&disabled, "b"), (&expired, "c"), (&future, "d")] {
+            p.assign(role, Assignee::User(u.clone()), false, (None, None));
+            p.grant(GrantTarget::Role(role.clone()), code, &["read"]);
+        }
+        assert!(p.allowed(&u, "read", "a"));
+        assert!(!p.allowed(&u, "read", "b"), "status DISABLE");
+        assert!(!p.allowed(&u, "read", "c"), "disableTime reached");
+        assert!(p.allowed(&u, "read", "d"), "disableTime still ahead");
+
+        let windowed = p.role("windowed");
+        p.grant(GrantTarget::Role(windowed.clone()), "w", &["read"]);
+        for (window, expected) in [
+            ((Some(NOW), Some(NOW + 1)), true),
+            ((Some(NOW + 1), None), false),
+            ((None, Some(NOW)), false),
+            ((None, Some(NOW + 1)), true),
+        ] {
+            p.assign(&windowed, Assignee::User(u.clone()), false, window);
+            assert_eq!(p.allowed(&u, "read", "w"), expected, "{window:?}");
+        }
+    }
+
+    #[test]
+    fn departments_reach_direct_members_and_descendants_only_when_inherited() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let top = p.department("top", None);
+        let mid = p.department("mid", Some(&top));
+        let leaf = p.department("leaf", Some(&mid));
+        p.join_department(&leaf, &u);
+        p.grant(GrantTarget::Department(top.clone()), "plain", &["read"]);
+        p.grant_full(
+            GrantTarget::Department(top.clone()),
+            "inherited",
+            &["read"],
+            Effect::Allow,
+            true,
+        );
+        p.grant(GrantTarget::Department(leaf.clone()), "own", &["read"]);
+        assert!(
+            !p.allowed(&u, "read", "plain"),
+            "S9: no downward inheritance by default"
+        );
+        assert!(p.allowed(&u, "read", "inherited"));
+        assert!(p.allowed(&u, "read", "own"));
+
+        let plain_role = p.role("plain_role");
+        let inherited_role = p.role("inherited_role");
+        p.assign(&plain_role, Assignee::Department(mid.clone()), false, (None, None));
+        p.assign(&inherited_role, Assignee::Department(mid.clone()), true, (None, None));
+        p.grant(GrantTarget::Role(plain_role), "via_plain_role", &["read"]);
+        p.grant(GrantTarget::Role(inherited_role), "via_inherited_role", &["read"]);
+        assert!(!p.allowed(&u, "read", "via_plain_role"));
+        assert!(p.allowed(&u, "read", "via_inherited_role"));
+
+        // A direct member of `mid` gets its plain role (S10).
+        let v = p.user("v");
+        p.join_department(&mid, &v);
+        assert!(p.allowed(&v, "read", "via_plain_role"));
+    }
+
+    #[test]
+    fn a_department_chain_of_depth_32_is_walked() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let mut parent = p.department("d0", None);
+        let top = parent.clone();
+        for depth in 1..32 {
+            parent = p.department(&format!("d{depth}"), Some(&parent));
+        }
+        p.join_department(&parent, &u);
+        p.grant_full(
+            GrantTarget::Department(top.clone()),
+            "deep",
+            &["read"],
+            Effect::Allow,
+            true,
+        );
+        assert!(p.allowed(&u, "read", "deep"));
+        p.grant_full(GrantTarget::Department(top), "deep", &["read"], Effect::Allow, false);
+        assert!(!p.allowed(&u, "read", "deep"));
+    }
+
+    #[test]
+    fn a_parent_cycle_in_corrupt_data_does_not_hang() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let a = DepartmentId::from_stored("a");
+        let b = p.department("b", Some(&a));
+        p.department("a", Some(&b));
+        p.join_department(&a, &u);
+        assert!(!p.allowed(&u, "read", "x"));
+    }
+
+    #[test]
+    fn effective_grants_merge_per_code_and_effect_in_contribution_order() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let r = p.role("r");
+        let g = GroupId::from_stored("g");
+        let d = p.department("d", None);
+        p.assign(&r, Assignee::User(u.clone()), false, (None, None));
+        p.join_group(&g, &u);
+        p.join_department(&d, &u);
+        p.grant(GrantTarget::Department(d), "books", &["read", "list"]);
+        p.grant(GrantTarget::Group(g), "pens", &["write"]);
+        p.grant(GrantTarget::Role(r), "books", &["write", "read"]);
+        p.grant(GrantTarget::User(u.clone()), "books", &["read"]);
+        p.grant_full(GrantTarget::User(u.clone()), "books:1", &["read"], Effect::Allow, false);
+        p.namespace = p.other_namespace.clone();
+        p.grant(GrantTarget::User(u.clone()), "elsewhere", &["read"]);
+        p.namespace = NamespaceId::from_stored("ns");
+
+        let merged = effective_grants(&p.state, &p.namespace, &u, NOW);
+        let summary: Vec<(&str, Vec<&str>)> = merged
+            .iter()
+            .map(|e| (e.code.as_str(), e.actions.iter().map(Action::as_str).collect()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("books", vec!["read", "write", "list"]),
+                ("books:1", vec!["read"]),
+                ("pens", vec!["write"])
+            ]
+        );
+    }
+
+    #[test]
+    fn deny_entries_stay_separate_from_allow_entries() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        p.grant(GrantTarget::User(u.clone()), "books", &["read"]);
+        let g = GroupId::from_stored("g");
+        p.join_group(&g, &u);
+        p.grant_full(GrantTarget::Group(g), "books", &["read"], Effect::Deny, false);
+        let merged = effective_grants(&p.state, &p.namespace, &u, NOW);
+        let effects: Vec<Effect> = merged.iter().map(|e| e.effect).collect();
+        assert_eq!(effects, vec![Effect::Allow, Effect::Deny]);
+    }
+}

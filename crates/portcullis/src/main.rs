@@ -1,0 +1,216 @@
+//! `portcullis`: the server and its operator commands.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use portcullis_service::{MasterKey, Service};
+use portcullis_store::SqliteStore;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "portcullis", version, about = "Self-hosted authorization service speaking the GenAuth V3 Management API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API server.
+    Serve(ServeArgs),
+    /// Manage user pools.
+    #[command(subcommand)]
+    Pool(PoolCommand),
+    /// Manage access keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// Directory holding the SQLite database and the master key file.
+    #[arg(long, env = "PORTCULLIS_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[arg(long, env = "PORTCULLIS_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Lifetime of management tokens issued by get-management-token.
+    #[arg(long, env = "PORTCULLIS_TOKEN_TTL_SECONDS", default_value_t = 7200)]
+    token_ttl_seconds: u64,
+}
+
+#[derive(Subcommand)]
+enum PoolCommand {
+    /// Create a pool and its first access key (printed once).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List pools.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Create another access key for a pool (printed once).
+    Create {
+        #[arg(long)]
+        pool: String,
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an access key; requests signed with it fail from then on.
+    Revoke {
+        #[arg(long)]
+        key: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List a pool's access keys (ids only).
+    List {
+        #[arg(long)]
+        pool: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+async fn open_service(data: &DataArgs) -> Result<Arc<Service>> {
+    std::fs::create_dir_all(&data.data_dir)
+        .with_context(|| format!("cannot create data directory {}", data.data_dir.display()))?;
+    let master = MasterKey::load(std::env::var("PORTCULLIS_MASTER_KEY").ok().as_deref(), &data.data_dir)?;
+    let store = SqliteStore::open(&data.data_dir).await?;
+    Ok(Service::open(Arc::new(store), master).await?)
+}
+
+fn print_key(json: bool, pool: &str, key: &portcullis_service::AccessKey) {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"userPoolId": pool, "accessKeyId": key.id, "accessKeySecret": key.secret})
+        );
+    } else {
+        println!("userPoolId:      {pool}\naccessKeyId:     {}\naccessKeySecret: {}", key.id, key.secret);
+        println!("(the secret is shown only now)");
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let service = open_service(&args.data).await?;
+    let supplied_id = std::env::var("PORTCULLIS_ACCESS_KEY_ID").ok().filter(|v| !v.is_empty());
+    let supplied_secret = std::env::var("PORTCULLIS_ACCESS_KEY_SECRET").ok().filter(|v| !v.is_empty());
+    let supplied = match (&supplied_id, &supplied_secret) {
+        (Some(id), Some(secret)) => Some((id.as_str(), secret.as_str())),
+        (None, None) => None,
+        _ => bail!("set both PORTCULLIS_ACCESS_KEY_ID and PORTCULLIS_ACCESS_KEY_SECRET, or neither"),
+    };
+    if let Some(key) = service.bootstrap(supplied).await? {
+        println!("Created the default user pool and its access key:");
+        print_key(false, key.pool.as_str(), &key);
+    }
+    let config = portcullis_server::ServerConfig { token_ttl_seconds: args.token_ttl_seconds, ..Default::default() };
+    let app = portcullis_server::app(service, config).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(address = %listener.local_addr()?, "portcullis is serving");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Pool(PoolCommand::Create { name, data, json }) => {
+            let service = open_service(&data).await?;
+            let pool = service.create_pool(&name, None).await?;
+            let key = service.create_access_key(&pool, Some(pool.as_str()), None).await?;
+            print_key(json, pool.as_str(), &key);
+            Ok(())
+        }
+        Command::Pool(PoolCommand::List { data, json }) => {
+            let service = open_service(&data).await?;
+            let pools = service.pools().await?;
+            if json {
+                let list: Vec<_> =
+                    pools.iter().map(|p| serde_json::json!({"userPoolId": p.id.as_str(), "name": p.name})).collect();
+                println!("{}", serde_json::Value::Array(list));
+            } else {
+                for pool in pools {
+                    println!("{}\t{}", pool.id, pool.name);
+                }
+            }
+            Ok(())
+        }
+        Command::Key(KeyCommand::Create { pool, data, json }) => {
+            let service = open_service(&data).await?;
+            let Some(handle) = service.pool(&pool).await? else { bail!("no user pool {pool}") };
+            let key = service.create_access_key(&handle.id, None, None).await?;
+            print_key(json, handle.id.as_str(), &key);
+            Ok(())
+        }
+        Command::Key(KeyCommand::Revoke { key, data }) => {
+            let service = open_service(&data).await?;
+            if !service.revoke_access_key(&key).await? {
+                bail!("no active access key {key}");
+            }
+            println!("revoked {key}");
+            Ok(())
+        }
+        Command::Key(KeyCommand::List { pool, data }) => {
+            let service = open_service(&data).await?;
+            let Some(handle) = service.pool(&pool).await? else { bail!("no user pool {pool}") };
+            for key in service.access_keys(&handle.id).await? {
+                let state = if key.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{}\t{state}", key.id);
+            }
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(error) = run(Cli::parse()).await {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,344 @@
+//! Resource authorization and checks: resources.md §21–§27 (semantics.md for the rules).
+
+use super::check_lookup_code;
+use crate::dto::PageDto;
+use crate::envelope::{ApiResult, Reply};
+use crate::errors::ApiError;
+use crate::params::{Body, Params, Query};
+use crate::{AppState, Caller};
+use axum::routing::{get, post};
+use axum::Router;
+use portcullis_core::codes::{Action, GrantCode};
+use portcullis_core::engine::{self, EffectiveGrant};
+use portcullis_core::ids::NamespaceId;
+use portcullis_core::model::{Effect, Grant, GrantTarget, ResourceType};
+use portcullis_core::ops::authorization::{self, AuthorizeItem, GrantFilter, GrantSpec, TargetType};
+use portcullis_core::ops::users::{UserIdType, UserRef};
+use portcullis_core::ops::{namespace_in, roles};
+use portcullis_core::{DomainError, PoolState};
+use portcullis_service::now_ms;
+use serde::Serialize;
+use serde_json::Value;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v3/authorize-resources", post(authorize_resources))
+        .route("/api/v3/get-authorized-resources", get(get_authorized_resources))
+        .route("/api/v3/is-action-allowed", post(is_action_allowed))
+        .route(
+            "/api/v3/get-resource-authorized-targets",
+            post(get_resource_authorized_targets),
+        )
+        .route(
+            "/api/v3/get-user-authorized-resources",
+            get(get_user_authorized_resources),
+        )
+        .route(
+            "/api/v3/get-role-authorized-resources",
+            get(get_role_authorized_resources),
+        )
+        .route(
+            "/api/v3/get-group-authorized-resources",
+            get(get_group_authorized_resources),
+        )
+}
+
+// ---- response shapes --------------------------------------------------------------------------
+
+/// AuthorizedResourceDto. `description` and `apiIdentifier` come from the resource definition
+/// the grant code names, if any (semantics §10).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthorizedResourceDto<'a> {
+    resource_code: &'a str,
+    description: Option<&'a str>,
+    resource_type: ResourceType,
+    api_identifier: Option<&'a str>,
+    actions: &'a [Action],
+    effect: Effect,
+}
+
+impl<'a> AuthorizedResourceDto<'a> {
+    fn new(state: &'a PoolState, namespace: &NamespaceId, grant: GrantView<'a>) -> Self {
+        let definition = authorization::definition_for(state, namespace, grant.code.as_str());
+        Self {
+            resource_code: grant.code.as_str(),
+            description: definition.and_then(|d| d.description.as_deref()),
+            resource_type: grant.resource_type,
+            api_identifier: definition.and_then(|d| d.api_identifier.as_deref()),
+            actions: grant.actions,
+            effect: grant.effect,
+        }
+    }
+}
+
+/// What a listing shows of a stored grant or of a merged effective grant.
+#[derive(Clone, Copy)]
+struct GrantView<'a> {
+    code: &'a GrantCode,
+    resource_type: ResourceType,
+    actions: &'a [Action],
+    effect: Effect,
+}
+
+impl<'a> From<&'a Grant> for GrantView<'a> {
+    fn from(g: &'a Grant) -> Self {
+        Self {
+            code: &g.code,
+            resource_type: g.resource_type,
+            actions: &g.actions,
+            effect: g.effect,
+        }
+    }
+}
+
+impl<'a> From<&'a EffectiveGrant> for GrantView<'a> {
+    fn from(g: &'a EffectiveGrant) -> Self {
+        Self {
+            code: &g.code,
+            resource_type: g.resource_type,
+            actions: &g.actions,
+            effect: g.effect,
+        }
+    }
+}
+
+/// RoleAuthorizedResourcesRespDto.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleAuthorizedResourceDto<'a> {
+    resource_code: &'a str,
+    resource_type: ResourceType,
+    actions: &'a [Action],
+    api_identifier: Option<&'a str>,
+}
+
+/// ResourceAuthorizedTargetDto.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthorizedTargetDto<'a> {
+    target_type: &'static str,
+    target_identifier: &'a str,
+    actions: &'a [Action],
+}
+
+#[derive(Serialize)]
+struct AllowedDto {
+    allowed: bool,
+}
+
+// ---- request decoding -------------------------------------------------------------------------
+
+fn target_type(raw: &str, field: &str) -> Result<TargetType, ApiError> {
+    TargetType::parse(raw).ok_or_else(|| ApiError::param(field))
+}
+
+fn optional_resource_type(params: &Params) -> Result<Option<ResourceType>, ApiError> {
+    params
+        .optional_str("resourceType")?
+        .map(|raw| ResourceType::parse(raw).ok_or_else(|| ApiError::param("resourceType")))
+        .transpose()
+}
+
+/// A JSON array of `min..=max` strings, each parsed by `parse`. Only a real array counts: in a
+/// body, a bare string is not a list.
+fn string_array<T>(
+    item: &Params,
+    name: &str,
+    (min, max): (usize, usize),
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<Vec<T>> {
+    match item.raw(name)? {
+        Value::Array(values) if (min..=max).contains(&values.len()) => {
+            values.iter().map(|v| v.as_str().and_then(&parse)).collect()
+        }
+        _ => None,
+    }
+}
+
+/// One `resources[]` entry, or `None` when any field is malformed.
+fn grant_spec(resource: &Params) -> Option<GrantSpec> {
+    let code = GrantCode::parse(resource.required_str("code").ok()?).ok()?;
+    let resource_type = ResourceType::parse(resource.required_str("resourceType").ok()?)?;
+    let actions = string_array(resource, "actions", (0, 50), |a| Action::parse(a).ok())?;
+    let effect = match resource.optional_str("effect").ok()? {
+        None => Effect::Allow,
+        Some(raw) => Effect::parse(raw)?,
+    };
+    Some(GrantSpec {
+        code,
+        resource_type,
+        actions,
+        effect,
+    })
+}
+
+/// One `list[]` entry, or `None` when any field is malformed (the contract reports every
+/// nested failure as `参数 list 格式错误`).
+fn authorize_item(item: &Params) -> Option<AuthorizeItem> {
+    let target_type = TargetType::parse(item.required_str("targetType").ok()?)?;
+    let target_identifiers = string_array(item, "targetIdentifiers", (1, 100), |id| Some(id.to_owned()))?;
+    let resources = item
+        .object_list("resources", 1, 50)
+        .ok()?
+        .iter()
+        .map(grant_spec)
+        .collect::<Option<Vec<_>>>()?;
+    let inherit_by_children = item.bool_or("inheritByChildren", false).ok()?;
+    // The extension is defined for department targets only; elsewhere it would silently do nothing.
+    if inherit_by_children && target_type != TargetType::Department {
+        return None;
+    }
+    Some(AuthorizeItem {
+        target_type,
+        target_identifiers,
+        resources,
+        inherit_by_children,
+    })
+}
+
+// ---- handlers ---------------------------------------------------------------------------------
+
+async fn authorize_resources(caller: Caller, Body(body): Body) -> ApiResult {
+    let items = body
+        .object_list("list", 1, 10)?
+        .iter()
+        .map(authorize_item)
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| ApiError::param("list"))?;
+    let namespace = body.namespace()?;
+    caller
+        .write(|state, cx| authorization::authorize_resources(state, namespace, &items, cx))
+        .await?;
+    Ok(Reply::success())
+}
+
+async fn get_authorized_resources(caller: Caller, Query(query): Query) -> ApiResult {
+    let kind = target_type(query.required_str("targetType")?, "targetType")?;
+    let identifier = query.required_str("targetIdentifier")?;
+    let namespace = query.namespace()?;
+    let code_prefixes = query.optional_str_list("resourceList")?;
+    if code_prefixes.as_ref().is_some_and(|list| list.len() > 50) {
+        return Err(ApiError::param("resourceList"));
+    }
+    let filter = GrantFilter {
+        resource_type: optional_resource_type(&query)?,
+        code_prefixes,
+        with_denied: query.bool_or("withDenied", false)?,
+    };
+    caller.read(|state| {
+        let namespace = &namespace_in(state, namespace)?.id;
+        let target = authorization::listed_target(state, namespace, kind, identifier)?;
+        let grants = authorization::direct_grants(state, namespace, &target, &filter);
+        let list = grants
+            .into_iter()
+            .map(|g| AuthorizedResourceDto::new(state, namespace, g.into()))
+            .collect();
+        Ok(Reply::new(&PageDto::all(list)))
+    })
+}
+
+async fn is_action_allowed(caller: Caller, Body(body): Body) -> ApiResult {
+    let user_id = body.non_empty_str("userId")?;
+    let action = body.non_empty_str("action")?;
+    let resource = body.non_empty_str("resource")?;
+    let namespace = body.namespace()?;
+    caller.read(|state| {
+        let namespace = &namespace_in(state, namespace)?.id;
+        let user = state.user(user_id).ok_or(DomainError::UserNotFound)?;
+        let allowed = engine::is_action_allowed(state, namespace, &user.id, action, resource, now_ms());
+        Ok(Reply::new(&AllowedDto { allowed }))
+    })
+}
+
+async fn get_resource_authorized_targets(caller: Caller, Body(body): Body) -> ApiResult {
+    let code = GrantCode::parse(body.required_str("resource")?).map_err(|_| ApiError::param("resource"))?;
+    let namespace = body.namespace()?;
+    let kind = body
+        .optional_str("targetType")?
+        .map(|raw| target_type(raw, "targetType"))
+        .transpose()?;
+    let page = body.page()?;
+    caller.read(|state| {
+        let namespace = &namespace_in(state, namespace)?.id;
+        let grants = authorization::grants_on_code(state, namespace, &code, kind);
+        Ok(Reply::new(&PageDto::from_page(page.slice(grants), |g| {
+            AuthorizedTargetDto {
+                target_type: g.target.type_name(),
+                // Cascades delete a target's grants with it, so every grant's target exists.
+                target_identifier: authorization::target_identifier(state, &g.target).unwrap_or(g.target.id_str()),
+                actions: &g.actions,
+            }
+        })))
+    })
+}
+
+async fn get_user_authorized_resources(caller: Caller, Query(query): Query) -> ApiResult {
+    let id_type = match query.optional_str("userIdType")? {
+        None => UserIdType::UserId,
+        Some(raw) => UserIdType::parse(raw).ok_or_else(|| ApiError::param("userIdType"))?,
+    };
+    let user = UserRef::parse(query.required_str("userId")?, id_type).ok_or_else(|| ApiError::param("userId"))?;
+    let namespace = query.namespace()?;
+    let resource_type = optional_resource_type(&query)?;
+    caller.read(|state| {
+        let namespace = &namespace_in(state, namespace)?.id;
+        let user = user.find(state).ok_or(DomainError::UserNotFound)?;
+        let grants = engine::effective_grants(state, namespace, &user.id, now_ms());
+        let list = grants
+            .iter()
+            .filter(|g| resource_type.map_or(true, |t| t == g.resource_type))
+            .map(|g| AuthorizedResourceDto::new(state, namespace, g.into()))
+            .collect();
+        Ok(Reply::new(&PageDto::all(list)))
+    })
+}
+
+async fn get_role_authorized_resources(caller: Caller, Query(query): Query) -> ApiResult {
+    let code = query.required_str("code")?;
+    check_lookup_code(code, "code")?;
+    let namespace = query.namespace()?;
+    let filter = GrantFilter {
+        resource_type: optional_resource_type(&query)?,
+        ..GrantFilter::default()
+    };
+    caller.read(|state| {
+        let role = roles::find(state, namespace, code)?;
+        let target = GrantTarget::Role(role.id.clone());
+        let grants = authorization::direct_grants(state, &role.namespace, &target, &filter);
+        let list = grants
+            .into_iter()
+            .map(|g| RoleAuthorizedResourceDto {
+                resource_code: g.code.as_str(),
+                resource_type: g.resource_type,
+                actions: &g.actions,
+                api_identifier: authorization::definition_for(state, &role.namespace, g.code.as_str())
+                    .and_then(|d| d.api_identifier.as_deref()),
+            })
+            .collect();
+        Ok(Reply::new(&PageDto::all(list)))
+    })
+}
+
+async fn get_group_authorized_resources(caller: Caller, Query(query): Query) -> ApiResult {
+    let code = query.required_str("code")?;
+    check_lookup_code(code, "code")?;
+    let namespace = query.namespace()?;
+    // The group's direct grants, DENY included: each entry carries its effect.
+    let filter = GrantFilter {
+        resource_type: optional_resource_type(&query)?,
+        with_denied: true,
+        ..GrantFilter::default()
+    };
+    caller.read(|state| {
+        let namespace = &namespace_in(state, namespace)?.id;
+        let group = state.group_by_code(code).ok_or(DomainError::GroupNotFound)?;
+        let target = GrantTarget::Group(group.id.clone());
+        let grants = authorization::direct_grants(state, namespace, &target, &filter);
+        let list: Vec<AuthorizedResourceDto> = grants
+            .into_iter()
+            .map(|g| AuthorizedResourceDto::new(state, namespace, g.into()))
+            .collect();
+        Ok(Reply::new(&list))
+    })
+}

@@ -1,0 +1,105 @@
+//! Authentication middleware and the [`Caller`] it hands to handlers: the pool the request's
+//! credentials are scoped to. Nothing past this layer can reach another pool.
+
+use crate::auth::{self, AuthError, Credentials, SignedRequest};
+use crate::errors::ApiError;
+use crate::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use portcullis_core::ops::Plan;
+use portcullis_core::{ids::OpContext, PoolState};
+use portcullis_service::{now_ms, PoolHandle, Service};
+use std::sync::Arc;
+
+/// The authenticated pool of a request.
+#[derive(Clone)]
+pub struct Caller {
+    service: Arc<Service>,
+    pool: Arc<PoolHandle>,
+}
+
+impl Caller {
+    pub fn read<R>(&self, f: impl FnOnce(&PoolState) -> R) -> R {
+        self.pool.read(f)
+    }
+
+    /// Plans, commits and applies one domain operation; its effects are visible to the next read.
+    pub async fn write<T>(&self, plan: impl Fn(&PoolState, &mut OpContext) -> Plan<T>) -> Result<T, ApiError> {
+        Ok(self.service.write(&self.pool, plan).await?)
+    }
+
+    pub fn pool_id(&self) -> &str {
+        self.pool.id.as_str()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal("route is missing the authentication layer".into()))
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Authenticates with a management token or a request signature, then attaches the [`Caller`].
+pub async fn authenticate(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    match attach_caller(&app, request).await {
+        Ok(request) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn attach_caller(app: &AppState, request: Request) -> Result<Request, ApiError> {
+    let authorization = header(request.headers(), "authorization").ok_or(AuthError::MissingAuthorization)?;
+    let (pool_id, mut request) = match auth::parse_authorization(authorization)? {
+        Credentials::Bearer(token) => {
+            let claims = app.tokens.verify(&token, (now_ms() / 1000) as u64)?;
+            let requested = ["x-authing-userpool-id", "x-genauth-userpool-id"]
+                .iter()
+                .filter_map(|name| header(request.headers(), name))
+                .find(|v| !v.is_empty());
+            if requested.is_some_and(|pool| pool != claims.pool_id) {
+                return Err(AuthError::PoolMismatch.into());
+            }
+            (claims.pool_id, request)
+        }
+        Credentials::Signature { scheme, access_key_id, signature } => {
+            let key = app.service.resolve_access_key(&access_key_id).await?.ok_or(AuthError::InvalidSignature)?;
+            let (parts, body) = request.into_parts();
+            let bytes = to_bytes(body, app.body_limit).await.map_err(|_| ApiError::BodyTooLarge)?;
+            let headers: Vec<(String, String)> = parts
+                .headers
+                .iter()
+                // Node writes header strings as Latin-1 bytes; decoding them the same way keeps a
+                // signed non-ASCII value (e.g. a tenant id) verifiable.
+                .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().iter().map(|&b| b as char).collect()))
+                .collect();
+            let signed = SignedRequest {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                raw_query: parts.uri.query(),
+                body: &bytes,
+                scheme,
+                headers,
+                signature: &signature,
+            };
+            auth::verify_signed_request(&signed, &key.secret, &access_key_id, now_ms(), &app.replay)?;
+            (key.pool.to_string(), Request::from_parts(parts, Body::from(bytes)))
+        }
+    };
+    let pool = app.service.pool(&pool_id).await?.ok_or(AuthError::InvalidToken)?;
+    request.extensions_mut().insert(Caller { service: app.service.clone(), pool });
+    Ok(request)
+}

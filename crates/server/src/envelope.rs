@@ -1,0 +1,122 @@
+//! The response envelope `{statusCode, message, apiCode?, requestId, data}` and message language.
+//!
+//! Handlers and extractors never build envelopes themselves: a handler's reply or error travels
+//! to [`envelope_layer`] as a response extension, and the layer renders it with the request's id
+//! and language. Every answer is HTTP 200 with a JSON body, as the official SDKs require.
+
+use crate::errors::ApiError;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// The language messages are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    ZhCn,
+    EnUs,
+}
+
+impl Lang {
+    /// `x-authing-lang` / `x-genauth-lang` decide; when absent or empty, GenAuth clients get
+    /// English and everyone else Chinese (the vendor's observed default).
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let explicit = ["x-authing-lang", "x-genauth-lang"]
+            .iter()
+            .filter_map(|name| headers.get(*name))
+            .filter_map(|v| v.to_str().ok())
+            .map(str::trim)
+            .find(|v| !v.is_empty());
+        match explicit {
+            Some(v) if v.eq_ignore_ascii_case("en-US") => Self::EnUs,
+            Some(_) => Self::ZhCn,
+            None if headers.keys().any(|k| k.as_str().starts_with("x-genauth-")) => Self::EnUs,
+            None => Self::ZhCn,
+        }
+    }
+}
+
+/// A successful handler result: the `data` member, already serialized.
+pub struct Reply(Vec<u8>);
+
+impl Reply {
+    pub fn new<T: Serialize + ?Sized>(data: &T) -> Self {
+        Self(serde_json::to_vec(data).expect("response data always serializes"))
+    }
+    /// `{"success": true}`, the answer of most writes.
+    pub fn success() -> Self {
+        Self(br#"{"success":true}"#.to_vec())
+    }
+}
+
+#[derive(Clone)]
+struct PendingData(std::sync::Arc<Vec<u8>>);
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::empty());
+        response.extensions_mut().insert(PendingData(std::sync::Arc::new(self.0)));
+        response
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::empty());
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+pub type ApiResult = Result<Reply, ApiError>;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorEnvelope<'a> {
+    status_code: u16,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_code: Option<u32>,
+    request_id: &'a str,
+    data: (),
+}
+
+/// Renders every response of the API as an envelope.
+pub async fn envelope_layer(request: Request, next: Next) -> Response {
+    let lang = Lang::from_headers(request.headers());
+    let request_id = uuid::Uuid::new_v4().simple().to_string();
+    let mut response = next.run(request).await;
+    let body = if let Some(PendingData(data)) = response.extensions_mut().remove::<PendingData>() {
+        let mut body = Vec::with_capacity(data.len() + 96);
+        body.extend_from_slice(br#"{"statusCode":200,"message":"","requestId":""#);
+        body.extend_from_slice(request_id.as_bytes());
+        body.extend_from_slice(br#"","data":"#);
+        body.extend_from_slice(&data);
+        body.push(b'}');
+        body
+    } else {
+        let error = response.extensions_mut().remove::<ApiError>().unwrap_or_else(|| {
+            // Something outside our handlers answered (e.g. a framework rejection).
+            ApiError::from_framework(response.status())
+        });
+        let rendered = error.render(lang);
+        if rendered.status_code >= 500 {
+            tracing::error!(request_id, error = ?error, "request failed");
+        }
+        serde_json::to_vec(&ErrorEnvelope {
+            status_code: rendered.status_code,
+            message: &rendered.message,
+            api_code: rendered.api_code,
+            request_id: &request_id,
+            data: (),
+        })
+        .expect("envelope always serializes")
+    };
+    let mut out = Response::new(Body::from(body));
+    *out.status_mut() = StatusCode::OK;
+    out.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    out
+}

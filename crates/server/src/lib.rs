@@ -1,0 +1,75 @@
+//! The HTTP face of Portcullis: GenAuth V3 management routes, authentication, the response
+//! envelope and message localisation. Handlers are thin: decode, call one domain operation,
+//! encode. No SQL here.
+
+pub mod api;
+pub mod auth;
+mod caller;
+mod dto;
+pub mod envelope;
+pub mod errors;
+pub mod params;
+
+use auth::replay::ReplayCache;
+use auth::token::TokenIssuer;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use portcullis_service::{Service, ServiceResult};
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use caller::Caller;
+
+/// The largest request body accepted (an authorize-resources call at every list limit fits).
+pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub token_ttl_seconds: u64,
+    pub body_limit: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { token_ttl_seconds: 7200, body_limit: DEFAULT_BODY_LIMIT }
+    }
+}
+
+/// What every handler and middleware shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub service: Arc<Service>,
+    pub tokens: Arc<TokenIssuer>,
+    pub replay: Arc<ReplayCache>,
+    pub body_limit: usize,
+}
+
+/// Builds the whole application over an opened service.
+pub async fn app(service: Arc<Service>, config: ServerConfig) -> ServiceResult<Router> {
+    let tokens = TokenIssuer::new(service.token_signing_key().await?, config.token_ttl_seconds);
+    let state = AppState {
+        service,
+        tokens: Arc::new(tokens),
+        replay: Arc::new(ReplayCache::default()),
+        body_limit: config.body_limit,
+    };
+    Ok(router(state))
+}
+
+fn router(state: AppState) -> Router {
+    let authenticated = api::routes().layer(middleware::from_fn_with_state(state.clone(), caller::authenticate));
+    let api = Router::new()
+        .merge(api::public_routes())
+        .merge(authenticated)
+        .fallback(|| async { errors::ApiError::RouteNotFound })
+        .layer(axum::extract::DefaultBodyLimit::max(state.body_limit))
+        // Inside the envelope layer, so a panic is answered like any other error.
+        .layer(CatchPanicLayer::custom(|_| errors::ApiError::Internal("handler panicked".into()).into_response()))
+        .layer(middleware::from_fn(envelope::envelope_layer));
+    Router::new()
+        .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .route("/readyz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .merge(api)
+        .with_state(state)
+}

@@ -1,0 +1,101 @@
+//! Durable storage. Every backend implements [`Store`]; the service never sees SQL.
+//!
+//! A pool's records are stored as JSON documents keyed by kind and key; every commit also
+//! appends its mutations to the pool's changelog under the next revision, in the same
+//! transaction, guarded by the revision the writer planned against (optimistic concurrency).
+
+mod sqlite;
+
+use async_trait::async_trait;
+use portcullis_core::ids::PoolId;
+use portcullis_core::{Mutation, Record};
+use thiserror::Error;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// Another writer committed to the pool since the caller's revision; re-plan and retry.
+    #[error("pool revision moved on to {current}")]
+    Conflict { current: u64 },
+    #[error("pool {0} does not exist")]
+    UnknownPool(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolRecord {
+    pub id: PoolId,
+    pub name: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKeyRecord {
+    pub id: String,
+    pub pool: PoolId,
+    pub secret_ciphertext: Vec<u8>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// Everything needed to rebuild a pool in memory.
+#[derive(Debug)]
+pub struct LoadedPool {
+    pub revision: u64,
+    pub records: Vec<Record>,
+}
+
+/// One committed change, as read back from the changelog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub revision: u64,
+    pub mutations: Vec<Mutation>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a pool and commits its initial records as revision 1.
+    async fn create_pool(&self, pool: &PoolRecord, initial: &[Mutation], now_ms: i64) -> StoreResult<()>;
+    async fn pools(&self) -> StoreResult<Vec<PoolRecord>>;
+    async fn pool(&self, id: &str) -> StoreResult<Option<PoolRecord>>;
+
+    async fn put_access_key(&self, key: &AccessKeyRecord) -> StoreResult<()>;
+    async fn access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRecord>>;
+    async fn access_keys(&self, pool: &PoolId) -> StoreResult<Vec<AccessKeyRecord>>;
+    /// Marks the key revoked; false when there is no such active key.
+    async fn revoke_access_key(&self, id: &str, now_ms: i64) -> StoreResult<bool>;
+
+    /// Stores `value` under `name` unless a value is there already; returns the stored value.
+    async fn init_setting(&self, name: &str, value: &[u8]) -> StoreResult<Vec<u8>>;
+
+    async fn load_pool(&self, pool: &PoolId) -> StoreResult<LoadedPool>;
+    /// Commits `mutations` as revision `expected_revision + 1`, or fails with
+    /// [`StoreError::Conflict`] if the pool is no longer at `expected_revision`.
+    async fn commit(&self, pool: &PoolId, expected_revision: u64, mutations: &[Mutation], now_ms: i64) -> StoreResult<u64>;
+    /// Changes after `revision`, in order.
+    async fn changes_since(&self, pool: &PoolId, revision: u64) -> StoreResult<Vec<Change>>;
+}
+
+fn encode_record(record: &Record) -> String {
+    serde_json::to_string(record).expect("records always serialize")
+}
+
+fn decode_record(body: &str) -> StoreResult<Record> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn encode_mutations(mutations: &[Mutation]) -> String {
+    serde_json::to_string(mutations).expect("mutations always serialize")
+}
+
+fn decode_mutations(body: &str) -> StoreResult<Vec<Mutation>> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

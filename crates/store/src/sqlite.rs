@@ -1,0 +1,227 @@
+//! The embedded default: one SQLite database file in the data directory, in WAL mode with full
+//! fsync on commit, so an acknowledged write survives a crash.
+
+use super::*;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    db: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `portcullis.db` in `data_dir` and applies migrations.
+    pub async fn open(data_dir: &Path) -> StoreResult<Self> {
+        let path = data_dir.join("portcullis.db");
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let db = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&db).await?;
+        Ok(Self { db })
+    }
+
+    async fn apply_rows(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        pool: &PoolId,
+        mutations: &[Mutation],
+    ) -> StoreResult<()> {
+        for mutation in mutations {
+            match mutation {
+                Mutation::Put(record) => {
+                    let key = record.key();
+                    sqlx::query("INSERT OR REPLACE INTO records (pool_id, kind, key, body) VALUES (?, ?, ?, ?)")
+                        .bind(pool.as_str())
+                        .bind(key.kind())
+                        .bind(key.encode())
+                        .bind(encode_record(record))
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Mutation::Delete(key) => {
+                    sqlx::query("DELETE FROM records WHERE pool_id = ? AND kind = ? AND key = ?")
+                        .bind(pool.as_str())
+                        .bind(key.kind())
+                        .bind(key.encode())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn pool_from_row(row: &sqlx::sqlite::SqliteRow) -> PoolRecord {
+    PoolRecord {
+        id: PoolId::from_stored(row.get::<String, _>("id")),
+        name: row.get("name"),
+        created_at: row.get("created_at"),
+    }
+}
+
+fn key_from_row(row: &sqlx::sqlite::SqliteRow) -> AccessKeyRecord {
+    AccessKeyRecord {
+        id: row.get("id"),
+        pool: PoolId::from_stored(row.get::<String, _>("pool_id")),
+        secret_ciphertext: row.get("secret_ciphertext"),
+        created_at: row.get("created_at"),
+        revoked_at: row.get("revoked_at"),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_pool(&self, pool: &PoolRecord, initial: &[Mutation], now_ms: i64) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        sqlx::query("INSERT INTO pools (id, name, created_at, revision) VALUES (?, ?, ?, 1)")
+            .bind(pool.id.as_str())
+            .bind(&pool.name)
+            .bind(pool.created_at)
+            .execute(&mut *tx)
+            .await?;
+        Self::apply_rows(&mut tx, &pool.id, initial).await?;
+        sqlx::query("INSERT INTO changelog (pool_id, revision, mutations, created_at) VALUES (?, 1, ?, ?)")
+            .bind(pool.id.as_str())
+            .bind(encode_mutations(initial))
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn pools(&self) -> StoreResult<Vec<PoolRecord>> {
+        let rows = sqlx::query("SELECT id, name, created_at FROM pools ORDER BY created_at, id")
+            .fetch_all(&self.db)
+            .await?;
+        Ok(rows.iter().map(pool_from_row).collect())
+    }
+
+    async fn pool(&self, id: &str) -> StoreResult<Option<PoolRecord>> {
+        let row = sqlx::query("SELECT id, name, created_at FROM pools WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.db)
+            .await?;
+        Ok(row.as_ref().map(pool_from_row))
+    }
+
+    async fn put_access_key(&self, key: &AccessKeyRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO access_keys (id, pool_id, secret_ciphertext, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&key.id)
+        .bind(key.pool.as_str())
+        .bind(&key.secret_ciphertext)
+        .bind(key.created_at)
+        .bind(key.revoked_at)
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    async fn access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRecord>> {
+        let row = sqlx::query("SELECT * FROM access_keys WHERE id = ?").bind(id).fetch_optional(&self.db).await?;
+        Ok(row.as_ref().map(key_from_row))
+    }
+
+    async fn access_keys(&self, pool: &PoolId) -> StoreResult<Vec<AccessKeyRecord>> {
+        let rows = sqlx::query("SELECT * FROM access_keys WHERE pool_id = ? ORDER BY created_at, id")
+            .bind(pool.as_str())
+            .fetch_all(&self.db)
+            .await?;
+        Ok(rows.iter().map(key_from_row).collect())
+    }
+
+    async fn revoke_access_key(&self, id: &str, now_ms: i64) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE access_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now_ms)
+            .bind(id)
+            .execute(&self.db)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn init_setting(&self, name: &str, value: &[u8]) -> StoreResult<Vec<u8>> {
+        sqlx::query("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)")
+            .bind(name)
+            .bind(value)
+            .execute(&self.db)
+            .await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE name = ?").bind(name).fetch_one(&self.db).await?;
+        Ok(row.get("value"))
+    }
+
+    async fn load_pool(&self, pool: &PoolId) -> StoreResult<LoadedPool> {
+        // One read transaction, so the records and the revision describe the same moment.
+        let mut tx = self.db.begin().await?;
+        let revision: i64 = sqlx::query("SELECT revision FROM pools WHERE id = ?")
+            .bind(pool.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::UnknownPool(pool.to_string()))?
+            .get("revision");
+        let rows = sqlx::query("SELECT body FROM records WHERE pool_id = ?")
+            .bind(pool.as_str())
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let records = rows.iter().map(|row| decode_record(row.get("body"))).collect::<StoreResult<_>>()?;
+        Ok(LoadedPool { revision: revision as u64, records })
+    }
+
+    async fn commit(&self, pool: &PoolId, expected_revision: u64, mutations: &[Mutation], now_ms: i64) -> StoreResult<u64> {
+        let next = expected_revision + 1;
+        let mut tx = self.db.begin().await?;
+        let bumped = sqlx::query("UPDATE pools SET revision = ? WHERE id = ? AND revision = ?")
+            .bind(next as i64)
+            .bind(pool.as_str())
+            .bind(expected_revision as i64)
+            .execute(&mut *tx)
+            .await?;
+        if bumped.rows_affected() != 1 {
+            let current: Option<i64> = sqlx::query("SELECT revision FROM pools WHERE id = ?")
+                .bind(pool.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| row.get("revision"));
+            return Err(match current {
+                Some(current) => StoreError::Conflict { current: current as u64 },
+                None => StoreError::UnknownPool(pool.to_string()),
+            });
+        }
+        Self::apply_rows(&mut tx, pool, mutations).await?;
+        sqlx::query("INSERT INTO changelog (pool_id, revision, mutations, created_at) VALUES (?, ?, ?, ?)")
+            .bind(pool.as_str())
+            .bind(next as i64)
+            .bind(encode_mutations(mutations))
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    async fn changes_since(&self, pool: &PoolId, revision: u64) -> StoreResult<Vec<Change>> {
+        let rows = sqlx::query("SELECT revision, mutations FROM changelog WHERE pool_id = ? AND revision > ? ORDER BY revision")
+            .bind(pool.as_str())
+            .bind(revision as i64)
+            .fetch_all(&self.db)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Change {
+                    revision: row.get::<i64, _>("revision") as u64,
+                    mutations: decode_mutations(row.get("mutations"))?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,116 @@
+"""Assertions and data helpers shared by the SDK suites.
+
+Every SDK method returns the response envelope (README §2):
+    {"statusCode": int, "message": str, "requestId": str, "data": ..., ["apiCode": int]}
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+# A 100-character code: longer than the 64-character limit (the SDK specs use this one).
+LONG_CODE = "1234567891" * 10
+# Codes that pass the length validator but fail the character check (README §7).
+BAD_CHAR_CODE = "额！"
+BLANK_CODE = " "
+INVALID_CODES = [BAD_CHAR_CODE, BLANK_CODE]
+INVALID_CODE_IDS = ["non-ascii", "blank"]
+
+
+def _show(resp) -> str:
+    return json.dumps(resp, ensure_ascii=False, indent=1, default=str)
+
+
+def unique_code(prefix: str = "c") -> str:
+    """A fresh, valid code (letters, digits, '-')."""
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def assert_ok(resp):
+    """Success envelope: statusCode 200, message "", a requestId, no apiCode. Returns `data`."""
+    assert isinstance(resp, dict), f"expected an envelope, got {resp!r}"
+    assert resp.get("statusCode") == 200, f"expected statusCode 200:\n{_show(resp)}"
+    assert resp.get("message") == "", f'expected message "" on success:\n{_show(resp)}'
+    assert isinstance(resp.get("requestId"), str) and resp["requestId"], f"expected a requestId:\n{_show(resp)}"
+    assert "apiCode" not in resp, f"apiCode must be omitted on success:\n{_show(resp)}"
+    return resp.get("data")
+
+
+def assert_success_flag(resp) -> None:
+    """IsSuccessDto: data == {"success": true}."""
+    data = assert_ok(resp)
+    assert data == {"success": True}, f"expected data {{success: true}}:\n{_show(resp)}"
+
+
+def assert_error(resp, status: int, message: str, api_code: int | None = None) -> None:
+    """Failure envelope with exactly this statusCode and message; data null (README §2)."""
+    assert isinstance(resp, dict), f"expected an envelope, got {resp!r}"
+    assert (resp.get("statusCode"), resp.get("message")) == (status, message), (
+        f"expected statusCode {status} / message {message!r}:\n{_show(resp)}"
+    )
+    assert resp.get("data") is None, f"expected data null on failure:\n{_show(resp)}"
+    assert isinstance(resp.get("requestId"), str) and resp["requestId"], f"expected a requestId:\n{_show(resp)}"
+    if api_code is not None:
+        assert resp.get("apiCode") == api_code, f"expected apiCode {api_code}:\n{_show(resp)}"
+
+
+def assert_error_contains(resp, status: int, fragment: str) -> None:
+    """For rows where the SDK specs only check that the message *contains* a text."""
+    assert isinstance(resp, dict), f"expected an envelope, got {resp!r}"
+    assert resp.get("statusCode") == status, f"expected statusCode {status}:\n{_show(resp)}"
+    assert fragment in (resp.get("message") or ""), f"expected message containing {fragment!r}:\n{_show(resp)}"
+
+
+def assert_page(data, *, min_total: int = 0):
+    """Page object {totalCount, list}; returns the list."""
+    assert isinstance(data, dict), f"expected a page object, got {data!r}"
+    assert isinstance(data.get("totalCount"), int), f"totalCount must be an integer: {data!r}"
+    assert isinstance(data.get("list"), list), f"list must be an array: {data!r}"
+    assert data["totalCount"] >= min_total, f"expected totalCount >= {min_total}: {data!r}"
+    assert data["totalCount"] >= len(data["list"]), f"totalCount smaller than the page: {data!r}"
+    return data["list"]
+
+
+def codes_of(items, key: str = "code") -> list:
+    return [item[key] for item in items]
+
+
+# ---------------------------------------------------------------------- raw HTTP
+# A few contract points (HTTP status, token format, headers the SDKs never vary) are checked
+# with plain `requests` (a dependency of both SDKs) next to the SDK calls.
+
+
+def raw_call(host: str, method: str, path: str, *, headers=None, params=None, json_body=None):
+    """Returns (http_status, parsed JSON body). Fails the test if the body is not JSON."""
+    import requests
+
+    resp = requests.request(method, host + path, headers=headers or {}, params=params, json=json_body, timeout=10)
+    try:
+        body = resp.json()
+    except ValueError:
+        raise AssertionError(f"{method} {path}: body is not JSON (HTTP {resp.status_code}): {resp.text[:500]!r}")
+    return resp.status_code, body
+
+
+def fetch_token(host: str, access_key_id, access_key_secret):
+    """POST /api/v3/get-management-token the way both Python SDKs do. Returns (http_status, body)."""
+    body = {}
+    if access_key_id is not None:
+        body["accessKeyId"] = access_key_id
+    if access_key_secret is not None:
+        body["accessKeySecret"] = access_key_secret
+    return raw_call(host, "POST", "/api/v3/get-management-token", json_body=body)
+
+
+def jwt_payload(token: str) -> dict:
+    """Decode a JWT payload the way the Python SDKs' decode_jwt does (standard alphabet)."""
+    import base64
+
+    segment = token.split(".")[1]
+    segment += "=" * (-len(segment) % 4)
+    return json.loads(base64.b64decode(segment).decode("utf-8"))
