@@ -23,6 +23,18 @@ async fn member_ids(c: &Client, code: &str) -> Vec<String> {
     page["list"].as_array().unwrap().iter().map(|u| u["userId"].as_str().unwrap().to_owned()).collect()
 }
 
+async fn grant_doc_read(c: &Client, group_code: &str) {
+    let grant = json!({
+        "namespace": "default",
+        "list": [{
+            "targetType": "GROUP",
+            "targetIdentifiers": [group_code],
+            "resources": [{"code": "doc:1", "actions": ["read"], "resourceType": "DATA"}],
+        }],
+    });
+    c.ok_post("authorize-resources", grant).await;
+}
+
 fn codes(list: &Value) -> Vec<&str> {
     list.as_array().unwrap().iter().map(|g| g["code"].as_str().unwrap()).collect()
 }
@@ -160,6 +172,7 @@ async fn update_group_renames_in_place_and_members_follow() {
     let original = create_group(&c, "old").await;
     let user = create_user(&c, "member1").await;
     c.ok_post("add-group-members", json!({"code": "old", "userIds": [user]})).await;
+    grant_doc_read(&c, "old").await;
 
     let updated = c
         .ok_post("update-group", json!({"code": "old", "newCode": "new", "name": "Renamed", "description": "changed"}))
@@ -170,6 +183,9 @@ async fn update_group_renames_in_place_and_members_follow() {
     assert_eq!(updated["description"], "changed");
     assert_error(&c.get("get-group", &[("code", "old")]).await, 404, "分组不存在");
     assert_eq!(member_ids(&c, "new").await, [user]);
+    let grants = c.ok_get("get-group-authorized-resources", &[("code", "new")]).await;
+    assert_eq!(grants[0]["resourceCode"], "doc:1");
+    assert_eq!(grants[0]["actions"], json!(["read"]));
 
     // An empty newCode or name keeps the current value.
     let kept = c.ok_post("update-group", json!({"code": "new", "newCode": "", "name": "", "description": "d2"})).await;
@@ -216,7 +232,7 @@ async fn delete_groups_batch_is_idempotent_and_cascades_memberships() {
     assert_error(&c.get("get-group", &[("code", "doomed")]).await, 404, "分组不存在");
     let user_groups = c.ok_get("get-user-groups", &[("userId", &user)]).await;
     assert_eq!(codes(&user_groups["list"]), ["kept"]);
-    assert_eq!(member_ids(&c, "kept").await, [user.clone()]);
+    assert_eq!(member_ids(&c, "kept").await, [user.as_str()]);
 
     // Deleting again is fine; a group made again with the same code starts empty.
     c.ok_post("delete-groups-batch", json!({"codeList": ["doomed"]})).await;
@@ -233,15 +249,7 @@ async fn delete_groups_batch_removes_the_groups_grants() {
     let server = TestServer::start().await;
     let c = server.client().await;
     create_group(&c, "granted").await;
-    let grant = json!({
-        "namespace": "default",
-        "list": [{
-            "targetType": "GROUP",
-            "targetIdentifiers": ["granted"],
-            "resources": [{"code": "doc:1", "actions": ["read"], "resourceType": "DATA"}],
-        }],
-    });
-    c.ok_post("authorize-resources", grant).await;
+    grant_doc_read(&c, "granted").await;
     let targets =
         c.ok_post("get-resource-authorized-targets", json!({"namespace": "default", "resource": "doc:1"})).await;
     assert_eq!(targets["totalCount"], 1);
@@ -318,7 +326,7 @@ async fn adding_and_removing_members() {
 
     c.ok_post("remove-group-members", json!({"code": "g", "userIds": [u1]})).await;
     c.ok_post("remove-group-members", json!({"code": "g", "userIds": [u1]})).await;
-    assert_eq!(member_ids(&c, "g").await, [u2.clone()]);
+    assert_eq!(member_ids(&c, "g").await, [u2.as_str()]);
 }
 
 #[tokio::test]
@@ -344,7 +352,7 @@ async fn membership_errors_change_nothing() {
             assert_error(&c.post(endpoint, body).await, status, message);
         }
     }
-    assert_eq!(member_ids(&c, "g").await, [user.clone()]);
+    assert_eq!(member_ids(&c, "g").await, [user.as_str()]);
 }
 
 #[tokio::test]

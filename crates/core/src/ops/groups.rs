@@ -155,7 +155,7 @@ pub fn search<'a>(state: &'a PoolState, keywords: Option<&str>) -> Vec<&'a Group
         .filter(|g| {
             keywords
                 .as_deref()
-                .map_or(true, |k| g.code.as_str().to_lowercase().contains(k) || g.name.to_lowercase().contains(k))
+                .is_none_or(|k| g.code.as_str().to_lowercase().contains(k) || g.name.to_lowercase().contains(k))
         })
         .collect();
     sort_newest_first(&mut found, |g| (g.created_at, g.id.as_str()));

@@ -42,10 +42,7 @@ pub struct NewRole {
 
 pub fn create(state: &PoolState, input: NewRole, cx: &mut OpContext) -> Plan<RoleId> {
     let Planned { mutations, output } = create_batch(state, vec![input], cx)?;
-    Ok(Planned::new(
-        mutations,
-        output.into_iter().next().expect("one role planned"),
-    ))
+    Ok(Planned::new(mutations, output.into_iter().next().expect("one role planned")))
 }
 
 /// All-or-nothing: an unknown namespace, or a code that exists already in its namespace or
@@ -76,10 +73,7 @@ fn build(namespace: NamespaceId, input: NewRole, cx: &mut OpContext) -> Role {
     Role {
         id: cx.new_id(),
         namespace,
-        name: input
-            .name
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| input.code.to_string()),
+        name: input.name.filter(|n| !n.is_empty()).unwrap_or_else(|| input.code.to_string()),
         code: input.code,
         description: input.description.unwrap_or_default(),
         status: RoleStatus::Enable,
@@ -135,10 +129,7 @@ pub fn update(
         updated.enable_permission_apply = enable_permission_apply;
     }
     updated.updated_at = cx.now_ms;
-    Ok(Planned::new(
-        vec![Mutation::Put(Record::Role(updated))],
-        current.id.clone(),
-    ))
+    Ok(Planned::new(vec![Mutation::Put(Record::Role(updated))], current.id.clone()))
 }
 
 // ---- delete ----------------------------------------------------------------------------------
@@ -148,9 +139,7 @@ pub fn delete_batch(state: &PoolState, namespace: Option<&str>, codes: &[String]
     let namespace = namespace_in(state, namespace)?;
     let mut roles = BTreeMap::new();
     for code in codes {
-        let role = state
-            .role_by_code(&namespace.id, code)
-            .ok_or(DomainError::RoleNotFound)?;
+        let role = state.role_by_code(&namespace.id, code).ok_or(DomainError::RoleNotFound)?;
         roles.insert(role.id.clone(), role);
     }
     let mutations = roles.values().flat_map(|role| cascade_delete(state, role)).collect();
@@ -199,10 +188,7 @@ fn resolve_assignees(state: &PoolState, targets: &[AssigneeRef]) -> Result<Vec<(
                 let user = state.user(id).ok_or(DomainError::UserNotFound)?;
                 Ok((Assignee::User(user.id.clone()), false))
             }
-            AssigneeRef::Department {
-                id,
-                inherit_by_children,
-            } => {
+            AssigneeRef::Department { id, inherit_by_children } => {
                 let department = state.department(id).ok_or(DomainError::DepartmentNotFound)?;
                 Ok((Assignee::Department(department.id.clone()), *inherit_by_children))
             }
@@ -210,18 +196,18 @@ fn resolve_assignees(state: &PoolState, targets: &[AssigneeRef]) -> Result<Vec<(
         .collect()
 }
 
-/// Everything a (batch) assign or revoke refers to, resolved before anything is planned so a
-/// failure anywhere changes nothing. Roles are checked before targets, as the contract lists them.
-fn resolve<'a>(
-    state: &'a PoolState,
-    roles: &[RoleRef],
-    targets: &[AssigneeRef],
-) -> Result<(Vec<&'a Role>, Vec<(Assignee, bool)>), DomainError> {
-    let roles = roles
-        .iter()
-        .map(|r| find_ref(state, r))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((roles, resolve_assignees(state, targets)?))
+/// Everything a (batch) assign or revoke refers to.
+struct Resolved<'a> {
+    roles: Vec<&'a Role>,
+    /// Each assignee with its `inherit_by_children` flag.
+    assignees: Vec<(Assignee, bool)>,
+}
+
+/// Resolves roles and targets before anything is planned, so a failure anywhere changes nothing.
+/// Roles are checked before targets, as the contract lists the errors.
+fn resolve<'a>(state: &'a PoolState, roles: &[RoleRef], targets: &[AssigneeRef]) -> Result<Resolved<'a>, DomainError> {
+    let roles = roles.iter().map(|r| find_ref(state, r)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Resolved { roles, assignees: resolve_assignees(state, targets)? })
 }
 
 /// Gives every role to every target. Idempotent: an existing assignment keeps its creation time
@@ -234,17 +220,14 @@ pub fn assign(
     window: Option<Window>,
     cx: &mut OpContext,
 ) -> Plan<()> {
-    let (roles, assignees) = resolve(state, roles, targets)?;
+    let Resolved { roles, assignees } = resolve(state, roles, targets)?;
     // Keyed, so a target repeated in one request yields one assignment (the last one wins).
     let mut planned = BTreeMap::new();
     for role in &roles {
         for (assignee, inherit_by_children) in &assignees {
             let existing = state.role_assignment(&role.id, assignee);
             let window = window.unwrap_or_else(|| {
-                existing.map_or_else(Window::default, |a| Window {
-                    enable_time: a.enable_time,
-                    end_time: a.end_time,
-                })
+                existing.map_or_else(Window::default, |a| Window { enable_time: a.enable_time, end_time: a.end_time })
             });
             let assignment = RoleAssignment {
                 role: role.id.clone(),
@@ -257,16 +240,13 @@ pub fn assign(
             planned.insert((role.id.clone(), assignee.clone()), assignment);
         }
     }
-    let mutations = planned
-        .into_values()
-        .map(|a| Mutation::Put(Record::RoleAssignment(a)))
-        .collect();
+    let mutations = planned.into_values().map(|a| Mutation::Put(Record::RoleAssignment(a))).collect();
     Ok(Planned::new(mutations, ()))
 }
 
 /// Takes every role from every target; pairs that were not assigned are ignored.
 pub fn revoke(state: &PoolState, roles: &[RoleRef], targets: &[AssigneeRef]) -> Plan<()> {
-    let (roles, assignees) = resolve(state, roles, targets)?;
+    let Resolved { roles, assignees } = resolve(state, roles, targets)?;
     let mut keys = Vec::new();
     for role in &roles {
         for (assignee, _) in &assignees {
@@ -292,14 +272,11 @@ pub fn list<'a>(
     let namespace = namespace_in(state, namespace)?;
     let keywords = keywords.map(str::to_lowercase);
     let matches = |role: &Role| {
-        keywords.as_ref().map_or(true, |k| {
-            role.code.as_str().to_lowercase().contains(k) || role.name.to_lowercase().contains(k)
-        })
+        keywords
+            .as_ref()
+            .is_none_or(|k| role.code.as_str().to_lowercase().contains(k) || role.name.to_lowercase().contains(k))
     };
-    let mut roles: Vec<&Role> = state
-        .roles()
-        .filter(|r| r.namespace == namespace.id && matches(r))
-        .collect();
+    let mut roles: Vec<&Role> = state.roles().filter(|r| r.namespace == namespace.id && matches(r)).collect();
     sort_newest_first(&mut roles, |r| (r.created_at, r.id.as_str()));
     Ok(page.slice(roles))
 }
@@ -307,11 +284,7 @@ pub fn list<'a>(
 /// The assignments of a role, most recently made first.
 fn assignments_newest_first<'a>(state: &'a PoolState, role: &'a Role) -> Vec<&'a RoleAssignment> {
     let mut assignments: Vec<&RoleAssignment> = state.role_assignments_of_role(&role.id).collect();
-    assignments.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then_with(|| b.assignee.cmp(&a.assignee))
-    });
+    assignments.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.assignee.cmp(&a.assignee)));
     assignments
 }
 
@@ -367,11 +340,7 @@ mod tests {
 
     impl Pool {
         fn new() -> Self {
-            let mut pool = Self {
-                state: PoolState::default(),
-                ids: SequentialIds::default(),
-                now: 0,
-            };
+            let mut pool = Self { state: PoolState::default(), ids: SequentialIds::default(), now: 0 };
             let default = crate::ops::namespaces::create_default(&mut OpContext::new(0, &mut pool.ids));
             pool.state.apply(default);
             pool
@@ -461,10 +430,7 @@ mod tests {
     }
 
     fn role_ref(code: &str) -> Vec<RoleRef> {
-        vec![RoleRef {
-            namespace: None,
-            code: code.into(),
-        }]
+        vec![RoleRef { namespace: None, code: code.into() }]
     }
 
     fn user_target(id: &UserId) -> AssigneeRef {
@@ -503,8 +469,7 @@ mod tests {
             DomainError::AlreadyExists(Duplicate::Role)
         );
         assert_eq!(
-            pool.plan(|s, cx| create(s, new_role(Some("nope"), "x"), cx))
-                .unwrap_err(),
+            pool.plan(|s, cx| create(s, new_role(Some("nope"), "x"), cx)).unwrap_err(),
             DomainError::NamespaceNotFound
         );
     }
@@ -521,10 +486,7 @@ mod tests {
             );
         }
         let inputs = vec![new_role(None, "b"), new_role(Some("missing"), "c")];
-        assert_eq!(
-            pool.plan(|s, cx| create_batch(s, inputs, cx)).unwrap_err(),
-            DomainError::NamespaceNotFound
-        );
+        assert_eq!(pool.plan(|s, cx| create_batch(s, inputs, cx)).unwrap_err(), DomainError::NamespaceNotFound);
         assert_eq!(pool.state.roles().count(), 1);
     }
 
@@ -534,12 +496,8 @@ mod tests {
         let id = pool.role(None, "a");
         pool.role(None, "b");
         let user = pool.user();
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx))
-            .unwrap();
-        let to = |code: &str| RoleChanges {
-            new_code: Some(RoleCode::parse(code).unwrap()),
-            ..Default::default()
-        };
+        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx)).unwrap();
+        let to = |code: &str| RoleChanges { new_code: Some(RoleCode::parse(code).unwrap()), ..Default::default() };
         assert_eq!(
             pool.plan(|s, cx| update(s, None, "a", to("b"), cx)).unwrap_err(),
             DomainError::AlreadyExists(Duplicate::Role)
@@ -568,8 +526,7 @@ mod tests {
         );
         assert_eq!(role.name, "a");
         assert_eq!(
-            pool.plan(|s, cx| update(s, None, "zz", RoleChanges::default(), cx))
-                .unwrap_err(),
+            pool.plan(|s, cx| update(s, None, "zz", RoleChanges::default(), cx)).unwrap_err(),
             DomainError::RoleNotFound
         );
     }
@@ -583,26 +540,11 @@ mod tests {
         let department = pool.department();
         pool.grant_to_role(&id);
         pool.grant_to_role(&kept);
-        let targets = [
-            user_target(&user),
-            AssigneeRef::Department {
-                id: department.to_string(),
-                inherit_by_children: true,
-            },
-        ];
-        let roles = vec![
-            RoleRef {
-                namespace: None,
-                code: "a".into(),
-            },
-            RoleRef {
-                namespace: None,
-                code: "b".into(),
-            },
-        ];
+        let targets =
+            [user_target(&user), AssigneeRef::Department { id: department.to_string(), inherit_by_children: true }];
+        let roles = vec![RoleRef { namespace: None, code: "a".into() }, RoleRef { namespace: None, code: "b".into() }];
         pool.plan(|s, cx| assign(s, &roles, &targets, None, cx)).unwrap();
-        pool.plan(|s, _| delete_batch(s, None, &["a".into(), "a".into()]))
-            .unwrap();
+        pool.plan(|s, _| delete_batch(s, None, &["a".into(), "a".into()])).unwrap();
         assert!(pool.state.role(&id).is_none());
         assert_eq!(pool.state.grants_of_target(&GrantTarget::Role(id.clone())).count(), 0);
         assert_eq!(pool.state.role_assignments_of_role(&id).count(), 0);
@@ -615,13 +557,11 @@ mod tests {
         let mut pool = Pool::new();
         pool.role(None, "a");
         assert_eq!(
-            pool.plan(|s, _| delete_batch(s, None, &["a".into(), "ghost".into()]))
-                .unwrap_err(),
+            pool.plan(|s, _| delete_batch(s, None, &["a".into(), "ghost".into()])).unwrap_err(),
             DomainError::RoleNotFound
         );
         assert_eq!(
-            pool.plan(|s, _| delete_batch(s, Some("nope"), &["a".into()]))
-                .unwrap_err(),
+            pool.plan(|s, _| delete_batch(s, Some("nope"), &["a".into()])).unwrap_err(),
             DomainError::NamespaceNotFound
         );
         assert!(find(&pool.state, None, "a").is_ok());
@@ -632,46 +572,20 @@ mod tests {
         let mut pool = Pool::new();
         let id = pool.role(None, "a");
         let user = pool.user();
-        let window = Window {
-            enable_time: Some(5),
-            end_time: Some(50),
-        };
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], Some(window), cx))
-            .unwrap();
-        let first = pool
-            .state
-            .role_assignment(&id, &Assignee::User(user.clone()))
-            .unwrap()
-            .clone();
+        let window = Window { enable_time: Some(5), end_time: Some(50) };
+        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], Some(window), cx)).unwrap();
+        let first = pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap().clone();
         assert_eq!((first.enable_time, first.end_time), (Some(5), Some(50)));
 
         // The batch form carries no window: the current one stays.
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx))
-            .unwrap();
-        assert_eq!(
-            pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap(),
-            &first
-        );
+        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx)).unwrap();
+        assert_eq!(pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap(), &first);
 
-        let window = Window {
-            enable_time: None,
-            end_time: Some(70),
-        };
-        pool.plan(|s, cx| {
-            assign(
-                s,
-                &role_ref("a"),
-                &[user_target(&user), user_target(&user)],
-                Some(window),
-                cx,
-            )
-        })
-        .unwrap();
+        let window = Window { enable_time: None, end_time: Some(70) };
+        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user), user_target(&user)], Some(window), cx))
+            .unwrap();
         let again = pool.state.role_assignment(&id, &Assignee::User(user)).unwrap();
-        assert_eq!(
-            (again.enable_time, again.end_time, again.created_at),
-            (None, Some(70), first.created_at)
-        );
+        assert_eq!((again.enable_time, again.end_time, again.created_at), (None, Some(70), first.created_at));
         assert_eq!(pool.state.role_assignments_of_role(&id).count(), 1);
     }
 
@@ -683,54 +597,26 @@ mod tests {
         let good = user_target(&user);
         let cases = [
             (
-                RoleRef {
-                    namespace: Some("nope".into()),
-                    code: "a".into(),
-                },
+                RoleRef { namespace: Some("nope".into()), code: "a".into() },
                 good.clone(),
                 DomainError::NamespaceNotFound,
             ),
+            (RoleRef { namespace: None, code: "ghost".into() }, good.clone(), DomainError::RoleNotFound),
             (
-                RoleRef {
-                    namespace: None,
-                    code: "ghost".into(),
-                },
-                good.clone(),
-                DomainError::RoleNotFound,
-            ),
-            (
-                RoleRef {
-                    namespace: None,
-                    code: "a".into(),
-                },
+                RoleRef { namespace: None, code: "a".into() },
                 AssigneeRef::User("ghost".into()),
                 DomainError::UserNotFound,
             ),
             (
-                RoleRef {
-                    namespace: None,
-                    code: "a".into(),
-                },
-                AssigneeRef::Department {
-                    id: "ghost".into(),
-                    inherit_by_children: false,
-                },
+                RoleRef { namespace: None, code: "a".into() },
+                AssigneeRef::Department { id: "ghost".into(), inherit_by_children: false },
                 DomainError::DepartmentNotFound,
             ),
         ];
         for (role, bad, expected) in cases {
-            let roles = [
-                RoleRef {
-                    namespace: None,
-                    code: "a".into(),
-                },
-                role,
-            ];
+            let roles = [RoleRef { namespace: None, code: "a".into() }, role];
             let targets = [good.clone(), bad];
-            assert_eq!(
-                pool.plan(|s, cx| assign(s, &roles, &targets, None, cx)).unwrap_err(),
-                expected
-            );
+            assert_eq!(pool.plan(|s, cx| assign(s, &roles, &targets, None, cx)).unwrap_err(), expected);
             assert_eq!(pool.plan(|s, _| revoke(s, &roles, &targets)).unwrap_err(), expected);
             assert_eq!(pool.state.role_assignments_of_role(&id).count(), 0);
         }
@@ -741,17 +627,10 @@ mod tests {
         let mut pool = Pool::new();
         let id = pool.role(None, "a");
         let (u1, u2) = (pool.user(), pool.user());
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&u1), user_target(&u2)], None, cx))
-            .unwrap();
-        pool.plan(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1), user_target(&u1)]))
-            .unwrap();
-        pool.plan(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1)]))
-            .unwrap();
-        let left: Vec<_> = pool
-            .state
-            .role_assignments_of_role(&id)
-            .map(|a| a.assignee.clone())
-            .collect();
+        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&u1), user_target(&u2)], None, cx)).unwrap();
+        pool.plan(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1), user_target(&u1)])).unwrap();
+        pool.plan(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1)])).unwrap();
+        let left: Vec<_> = pool.state.role_assignments_of_role(&id).map(|a| a.assignee.clone()).collect();
         assert_eq!(left, vec![Assignee::User(u2)]);
     }
 
@@ -760,24 +639,14 @@ mod tests {
         let mut pool = Pool::new();
         let id = pool.role(None, "a");
         let department = pool.department();
-        let target = AssigneeRef::Department {
-            id: department.to_string(),
-            inherit_by_children: true,
-        };
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[target], None, cx))
-            .unwrap();
-        let assignment = pool
-            .state
-            .role_assignment(&id, &Assignee::Department(department.clone()))
-            .unwrap();
+        let target = AssigneeRef::Department { id: department.to_string(), inherit_by_children: true };
+        pool.plan(|s, cx| assign(s, &role_ref("a"), &[target], None, cx)).unwrap();
+        let assignment = pool.state.role_assignment(&id, &Assignee::Department(department.clone())).unwrap();
         assert!(assignment.inherit_by_children);
         let listed = departments(&pool.state, None, "a", PageRequest::default()).unwrap();
         assert_eq!(listed.total, 1);
         assert_eq!(listed.items[0].id, department);
-        assert_eq!(
-            members(&pool.state, None, "a", PageRequest::default()).unwrap().total,
-            0
-        );
+        assert_eq!(members(&pool.state, None, "a", PageRequest::default()).unwrap().total, 0);
     }
 
     #[test]
@@ -799,16 +668,11 @@ mod tests {
         );
 
         let (u1, u2) = (pool.user(), pool.user());
-        pool.plan(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u1)], None, cx))
-            .unwrap();
-        pool.plan(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u2)], None, cx))
-            .unwrap();
+        pool.plan(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u1)], None, cx)).unwrap();
+        pool.plan(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u2)], None, cx)).unwrap();
         let listed = members(&pool.state, None, "reader", PageRequest::default()).unwrap();
         let ids: Vec<_> = listed.items.iter().map(|u| u.id.clone()).collect();
         assert_eq!(ids, vec![u2, u1]);
-        assert_eq!(
-            members(&pool.state, None, "ghost", PageRequest::default()).unwrap_err(),
-            DomainError::RoleNotFound
-        );
+        assert_eq!(members(&pool.state, None, "ghost", PageRequest::default()).unwrap_err(), DomainError::RoleNotFound);
     }
 }

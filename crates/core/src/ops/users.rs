@@ -622,14 +622,14 @@ pub struct UserQuery {
 
 impl UserQuery {
     fn matches(&self, state: &PoolState, user: &User) -> bool {
-        let keywords_match = self.keywords.as_deref().map_or(true, |k| {
+        let keywords_match = self.keywords.as_deref().is_none_or(|k| {
             self.fuzzy_on
                 .iter()
                 .any(|f| f.value(user).is_some_and(|v| contains_ignoring_case(v, k)))
         });
         keywords_match
-            && self.updated_from.map_or(true, |from| user.updated_at >= from)
-            && self.updated_to.map_or(true, |to| user.updated_at <= to)
+            && self.updated_from.is_none_or(|from| user.updated_at >= from)
+            && self.updated_to.is_none_or(|to| user.updated_at <= to)
             && self.filters.iter().all(|f| f.matches(state, user))
     }
 }

@@ -91,10 +91,7 @@ impl<'a> From<&'a Department> for RoleDepartmentDto<'a> {
 fn role_ref(params: &Params) -> Result<RoleRef, ApiError> {
     let code = params.required_str("code")?;
     check_lookup_code(code, "code")?;
-    Ok(RoleRef {
-        namespace: params.namespace()?.map(str::to_owned),
-        code: code.to_owned(),
-    })
+    Ok(RoleRef { namespace: params.namespace()?.map(str::to_owned), code: code.to_owned() })
 }
 
 fn owned(text: Option<&str>) -> Option<String> {
@@ -115,9 +112,7 @@ fn new_role(params: &Params, code: RoleCode) -> Result<NewRole, ApiError> {
 async fn create(caller: Caller, Body(body): Body) -> ApiResult {
     let code = parse_code(body.required_str("code")?, "code", CodeKind::Role, RoleCode::parse)?;
     let input = new_role(&body, code)?;
-    let id = caller
-        .write(|state, cx| roles::create(state, input.clone(), cx))
-        .await?;
+    let id = caller.write(|state, cx| roles::create(state, input.clone(), cx)).await?;
     caller.read(|state| Ok(Reply::new(&role_dto(state, state.role(&id).expect("just created")))))
 }
 
@@ -128,23 +123,15 @@ async fn create_batch(caller: Caller, Body(body): Body) -> ApiResult {
         .map(|item| {
             // Batch items skip the length validator: "" has its own message, anything else
             // malformed (including over-long) is a code error.
-            let raw = item
-                .optional_str("code")
-                .map_err(|_| ApiError::param("list"))?
-                .unwrap_or("");
+            let raw = item.optional_str("code").map_err(|_| ApiError::param("list"))?.unwrap_or("");
             let code = RoleCode::parse(raw).map_err(|e| match e {
                 CodeError::Empty => DomainError::RoleCodeEmpty,
-                _ => DomainError::InvalidCode {
-                    kind: CodeKind::Role,
-                    code: raw.to_owned(),
-                },
+                _ => DomainError::InvalidCode { kind: CodeKind::Role, code: raw.to_owned() },
             })?;
             new_role(item, code).map_err(|_| ApiError::param("list"))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    caller
-        .write(|state, cx| roles::create_batch(state, inputs.clone(), cx))
-        .await?;
+    caller.write(|state, cx| roles::create_batch(state, inputs.clone(), cx)).await?;
     Ok(Reply::success())
 }
 
@@ -179,18 +166,14 @@ async fn update(caller: Caller, Body(body): Body) -> ApiResult {
         disable_time: body.optional_int("disableTime")?,
         enable_permission_apply: body.optional_bool("enablePermissionApply")?,
     };
-    caller
-        .write(|state, cx| roles::update(state, role.namespace.as_deref(), &role.code, changes.clone(), cx))
-        .await?;
+    caller.write(|state, cx| roles::update(state, role.namespace.as_deref(), &role.code, changes.clone(), cx)).await?;
     Ok(Reply::success())
 }
 
 async fn delete_batch(caller: Caller, Body(body): Body) -> ApiResult {
     let codes = body.str_list("codeList", 1, 50)?;
     let namespace = body.namespace()?;
-    caller
-        .write(|state, _| roles::delete_batch(state, namespace, &codes))
-        .await?;
+    caller.write(|state, _| roles::delete_batch(state, namespace, &codes)).await?;
     Ok(Reply::success())
 }
 
@@ -217,10 +200,7 @@ fn targets(params: &Params, max: usize) -> Result<Vec<AssigneeRef>, ApiError> {
             let inherit_by_children = item.bool_or("inheritByChildren", false).map_err(|_| invalid())?;
             match target_type {
                 "USER" if !inherit_by_children => Ok(AssigneeRef::User(id)),
-                "DEPARTMENT" => Ok(AssigneeRef::Department {
-                    id,
-                    inherit_by_children,
-                }),
+                "DEPARTMENT" => Ok(AssigneeRef::Department { id, inherit_by_children }),
                 _ => Err(invalid()),
             }
         })
@@ -237,10 +217,7 @@ fn role_codes(params: &Params) -> Result<Vec<RoleRef>, ApiError> {
             let code = item.required_str("code").map_err(|_| invalid())?;
             check_lookup_code(code, "code").map_err(|_| invalid())?;
             let namespace = item.namespace().map_err(|_| invalid())?;
-            Ok(RoleRef {
-                namespace: owned(namespace),
-                code: code.to_owned(),
-            })
+            Ok(RoleRef { namespace: owned(namespace), code: code.to_owned() })
         })
         .collect()
 }
@@ -248,22 +225,15 @@ fn role_codes(params: &Params) -> Result<Vec<RoleRef>, ApiError> {
 async fn assign(caller: Caller, Body(body): Body) -> ApiResult {
     let role = [role_ref(&body)?];
     let targets = targets(&body, 50)?;
-    let window = Window {
-        enable_time: body.optional_int("enableTime")?,
-        end_time: body.optional_int("endTime")?,
-    };
-    caller
-        .write(|state, cx| roles::assign(state, &role, &targets, Some(window), cx))
-        .await?;
+    let window = Window { enable_time: body.optional_int("enableTime")?, end_time: body.optional_int("endTime")? };
+    caller.write(|state, cx| roles::assign(state, &role, &targets, Some(window), cx)).await?;
     Ok(Reply::success())
 }
 
 async fn assign_batch(caller: Caller, Body(body): Body) -> ApiResult {
     let targets = targets(&body, 10)?;
     let roles = role_codes(&body)?;
-    caller
-        .write(|state, cx| roles::assign(state, &roles, &targets, None, cx))
-        .await?;
+    caller.write(|state, cx| roles::assign(state, &roles, &targets, None, cx)).await?;
     Ok(Reply::success())
 }
 

@@ -127,8 +127,7 @@ impl Serialize for UserDto<'_> {
     }
 }
 
-/// Stored custom data as raw JSON; the edge only ever stores objects, so `{}` is never needed
-/// except for a user without any.
+/// Stored custom data as raw JSON (the edge only stores objects); `{}` when there is none.
 fn custom_data_json(custom_data: &Option<JsonObjectText>) -> &RawValue {
     let empty: &RawValue = serde_json::from_str("{}").expect("{} is JSON");
     custom_data
@@ -258,6 +257,13 @@ fn parsed<T>(params: &Params, name: &str, parse: impl FnOnce(&str) -> Option<T>)
         .transpose()
 }
 
+/// A text field that is parsed into a domain type; `""` means "not given".
+fn non_empty_parsed<T>(params: &Params, name: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, ApiError> {
+    non_empty_text(params, name)?
+        .map(|raw| parse(&raw).ok_or_else(|| ApiError::param(name)))
+        .transpose()
+}
+
 fn custom_data(params: &Params) -> Result<Option<JsonObjectText>, ApiError> {
     let Some(value) = params.raw("customData") else {
         return Ok(None);
@@ -287,12 +293,8 @@ fn user_fields(body: &Params) -> Result<UserFields, ApiError> {
         gender: parsed(body, "gender", Gender::parse)?,
         email_verified: body.optional_bool("emailVerified")?,
         phone_verified: body.optional_bool("phoneVerified")?,
-        email: non_empty_text(body, "email")?
-            .map(|raw| Email::parse(&raw).ok_or_else(|| ApiError::param("email")))
-            .transpose()?,
-        phone: non_empty_text(body, "phone")?
-            .map(|raw| Phone::parse(&raw).ok_or_else(|| ApiError::param("phone")))
-            .transpose()?,
+        email: non_empty_parsed(body, "email", Email::parse)?,
+        phone: non_empty_parsed(body, "phone", Phone::parse)?,
         phone_country_code: non_empty_text(body, "phoneCountryCode")?,
         username: non_empty_text(body, "username")?,
         external_id: non_empty_text(body, "externalId")?,
@@ -524,16 +526,16 @@ async fn departments_of(caller: Caller, Query(query): Query) -> ApiResult {
         let found = users::departments_of(state, &user.id, sort, descending, page);
         Ok(Reply::new(&PageDto::from_page(found, |(membership, department)| {
             // Root first, the department itself last.
-            let path: Vec<_> = with_paths
-                .then(|| {
-                    let mut ids = state.department_ancestors(&department.id);
-                    ids.reverse();
-                    ids.iter()
-                        .filter_map(|id| state.department(id.as_str()))
-                        .chain([department])
-                        .collect()
-                })
-                .unwrap_or_default();
+            let path: Vec<&Department> = if with_paths {
+                let mut ids = state.department_ancestors(&department.id);
+                ids.reverse();
+                ids.iter()
+                    .filter_map(|id| state.department(id.as_str()))
+                    .chain([department])
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let along = |f: fn(&Department) -> &str| with_paths.then(|| path.iter().map(|d| f(d)).collect::<Vec<_>>());
             UserDepartmentDto {
                 organization_code: state
