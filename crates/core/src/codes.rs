@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The longest code the API accepts, in characters.
 pub const MAX_CODE_CHARS: usize = 64;
@@ -97,14 +98,16 @@ impl NamespaceCode {
 /// The resource code a grant names: a definition code, an instance (`books:123`) or a
 /// wildcard (`books:*`, `*`). Anything non-empty is allowed, because grants need not refer to
 /// defined resources.
+///
+/// Shared (`Arc<str>`) because grant indexes are keyed by it and clone it on lookups.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct GrantCode(String);
+pub struct GrantCode(Arc<str>);
 
 /// An action name in a grant or a check: `read`, `books:edit`, `*`, `books:*`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Action(String);
+pub struct Action(Arc<str>);
 
 /// Longest grant code or action accepted; generous, but bounded so one request cannot make the
 /// index hold megabyte keys.
@@ -120,7 +123,7 @@ macro_rules! free_text {
                 if raw.chars().count() > MAX_GRANT_TEXT_CHARS {
                     return Err(CodeError::TooLong);
                 }
-                Ok(Self(raw.to_owned()))
+                Ok(Self(raw.into()))
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -144,7 +147,7 @@ free_text!(GrantCode, Action);
 
 impl From<ResourceCode> for GrantCode {
     fn from(code: ResourceCode) -> Self {
-        Self(code.0)
+        Self(code.0.into())
     }
 }
 

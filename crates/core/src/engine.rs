@@ -17,9 +17,7 @@ use std::ops::ControlFlow::{self, Break, Continue};
 /// instances `class:…`. The requested resource is taken literally.
 pub fn covers(grant: &str, resource: &str) -> bool {
     grant == resource
-        || grant
-            .strip_suffix('*')
-            .is_some_and(|prefix| resource.starts_with(prefix))
+        || grant.strip_suffix('*').is_some_and(|prefix| resource.starts_with(prefix))
         || (!grant.contains(':') && resource.strip_prefix(grant).is_some_and(|rest| rest.starts_with(':')))
 }
 
@@ -29,16 +27,14 @@ pub fn action_matches(actions: &[Action], action: &str) -> bool {
     actions.iter().map(Action::as_str).any(|granted| {
         granted == action
             || granted == "*"
-            || granted
-                .strip_suffix('*')
-                .is_some_and(|prefix| prefix.ends_with(':') && action.starts_with(prefix))
+            || granted.strip_suffix('*').is_some_and(|prefix| prefix.ends_with(':') && action.starts_with(prefix))
     })
 }
 
 /// How a department is related to the user: the user is a member of it, or of one of its
 /// descendants. Only grants and role assignments made with `inheritByChildren` reach down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reach {
+enum Reach {
     Member,
     DescendantMember,
 }
@@ -54,8 +50,8 @@ impl Reach {
 const MAX_ANCESTOR_STEPS: usize = 4096;
 
 /// Visits the user's departments (each direct one, then its ancestors) with their [`Reach`].
-/// An ancestor shared by several of the user's departments is visited once per path; callers
-/// only ask "does anything match", so repeats change no answer.
+/// An ancestor shared by several of the user's departments is visited once per path; repeats
+/// change no answer (a check asks whether anything matches, a listing merges by union).
 fn for_each_department<'a, B>(
     state: &'a PoolState,
     user: &UserId,
@@ -77,7 +73,7 @@ fn for_each_department<'a, B>(
 /// §13.4–5), in the contract's contribution order: the user, its roles (assigned to it, or to
 /// its departments), its groups, its departments. Disabled roles and assignments outside their
 /// time window contribute nothing.
-pub fn for_each_target<B>(
+fn for_each_target<B>(
     state: &PoolState,
     namespace: &NamespaceId,
     user: &UserId,
@@ -87,9 +83,7 @@ pub fn for_each_target<B>(
     visit(&GrantTarget::User(user.clone()), Reach::Member)?;
     let mut roles_of = |assignee: Assignee, reach: Reach| -> ControlFlow<B> {
         for role_id in state.roles_assigned_to(&assignee) {
-            let role_counts = state
-                .role(role_id)
-                .is_some_and(|r| &r.namespace == namespace && r.is_active(now_ms));
+            let role_counts = state.role(role_id).is_some_and(|r| &r.namespace == namespace && r.is_active(now_ms));
             let assignment_counts = state
                 .role_assignment(role_id, &assignee)
                 .is_some_and(|a| a.is_in_effect(now_ms) && reach.admits(a.inherit_by_children));
@@ -100,20 +94,16 @@ pub fn for_each_target<B>(
         Continue(())
     };
     roles_of(Assignee::User(user.clone()), Reach::Member)?;
-    for_each_department(state, user, |department, reach| {
-        roles_of(Assignee::Department(department.clone()), reach)
-    })?;
+    for_each_department(state, user, |department, reach| roles_of(Assignee::Department(department.clone()), reach))?;
     for group in state.groups_of_user(user) {
         visit(&GrantTarget::Group(group.clone()), Reach::Member)?;
     }
-    for_each_department(state, user, |department, reach| {
-        visit(&GrantTarget::Department(department.clone()), reach)
-    })
+    for_each_department(state, user, |department, reach| visit(&GrantTarget::Department(department.clone()), reach))
 }
 
 /// Visits every grant in `namespace` that reaches `user` at `now_ms`, in contribution order.
 /// A grant reachable along several paths may be visited more than once.
-pub fn for_each_grant<B>(
+fn for_each_grant<B>(
     state: &PoolState,
     namespace: &NamespaceId,
     user: &UserId,
@@ -121,13 +111,18 @@ pub fn for_each_grant<B>(
     mut visit: impl FnMut(&Grant) -> ControlFlow<B>,
 ) -> ControlFlow<B> {
     for_each_target(state, namespace, user, now_ms, |target, reach| {
-        for grant in state.grants_of_target(target) {
-            if &grant.namespace == namespace && reach.admits(grant.inherit_by_children) {
-                visit(grant)?;
-            }
-        }
-        Continue(())
+        grants_reaching_through(state, namespace, target, reach).try_for_each(&mut visit)
     })
+}
+
+/// The grants in `namespace` made to `target` that pass on to a user related to it by `reach`.
+fn grants_reaching_through<'a>(
+    state: &'a PoolState,
+    namespace: &'a NamespaceId,
+    target: &'a GrantTarget,
+    reach: Reach,
+) -> impl Iterator<Item = &'a Grant> + 'a {
+    state.grants_of_target(target).filter(move |g| &g.namespace == namespace && reach.admits(g.inherit_by_children))
 }
 
 /// Whether `user` may perform `action` on `resource` in `namespace` (semantics §8): some
@@ -154,6 +149,11 @@ pub fn is_action_allowed(
     allowed && !denied
 }
 
+/// The order listings show a target's grants in: creation time, then code.
+pub fn sort_oldest_first(grants: &mut [&Grant]) {
+    grants.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.code.cmp(&b.code)));
+}
+
 /// One entry of a user's effective grants: every reaching grant with this code and effect,
 /// merged (semantics §11).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,24 +167,29 @@ pub struct EffectiveGrant {
 }
 
 /// The user's effective grants in `namespace`: one entry per `(code, effect)`, in the order
-/// their first contributor was met (user, roles, groups, departments).
+/// their first contributor was met (user, roles, groups, departments; each target's grants
+/// oldest first, as the direct listings show them).
 pub fn effective_grants(state: &PoolState, namespace: &NamespaceId, user: &UserId, now_ms: i64) -> Vec<EffectiveGrant> {
     let mut merged: Vec<EffectiveGrant> = Vec::new();
     let mut position: HashMap<(GrantCode, Effect), usize> = HashMap::new();
-    let _: ControlFlow<()> = for_each_grant(state, namespace, user, now_ms, |grant| {
-        let index = *position.entry((grant.code.clone(), grant.effect)).or_insert_with(|| {
-            merged.push(EffectiveGrant {
-                code: grant.code.clone(),
-                effect: grant.effect,
-                resource_type: grant.resource_type,
-                actions: Vec::new(),
+    let _: ControlFlow<()> = for_each_target(state, namespace, user, now_ms, |target, reach| {
+        let mut grants: Vec<&Grant> = grants_reaching_through(state, namespace, target, reach).collect();
+        sort_oldest_first(&mut grants);
+        for grant in grants {
+            let index = *position.entry((grant.code.clone(), grant.effect)).or_insert_with(|| {
+                merged.push(EffectiveGrant {
+                    code: grant.code.clone(),
+                    effect: grant.effect,
+                    resource_type: grant.resource_type,
+                    actions: Vec::new(),
+                });
+                merged.len() - 1
             });
-            merged.len() - 1
-        });
-        let actions = &mut merged[index].actions;
-        for action in &grant.actions {
-            if !actions.contains(action) {
-                actions.push(action.clone());
+            let actions = &mut merged[index].actions;
+            for action in &grant.actions {
+                if !actions.contains(action) {
+                    actions.push(action.clone());
+                }
             }
         }
         Continue(())
@@ -198,7 +203,7 @@ mod tests {
     use crate::codes::RoleCode;
     use crate::ids::{DepartmentId, GroupId, OrganizationId, RoleId};
     use crate::model::{
-        Department, DepartmentMembership, Gender, GroupMembership, Role, RoleAssignment, RoleStatus, User, UserStatus,
+        Department, DepartmentMembership, GroupMembership, Role, RoleAssignment, RoleStatus, User,
     };
     use crate::mutation::{Mutation, Record};
 
@@ -218,10 +223,7 @@ mod tests {
         assert!(covers("books", "books:7"));
         assert!(covers("books", "books"));
         assert!(!covers("books", "booksellers"));
-        assert!(
-            !covers("books:1", "books:12"),
-            "no prefix matching without a wildcard (S5)"
-        );
+        assert!(!covers("books:1", "books:12"), "no prefix matching without a wildcard (S5)");
         assert!(!covers("books:123", "books:*"), "the request is literal");
         assert!(!covers("books:1", "books"), "an instance does not cover its class");
         assert!(!covers("Books", "books:1"), "case-sensitive");
@@ -238,10 +240,7 @@ mod tests {
         assert!(!action_matches(&actions(&["books:*"]), "booksx:edit"));
         assert!(!action_matches(&actions(&["books:*"]), "books"));
         assert!(!action_matches(&actions(&["edit"]), "books:edit"), "names are opaque");
-        assert!(
-            !action_matches(&actions(&["read*"]), "readme"),
-            "only `:*` is a pattern"
-        );
+        assert!(!action_matches(&actions(&["read*"]), "readme"), "only `:*` is a pattern");
         assert!(!action_matches(&[], "read"));
     }
 
@@ -267,25 +266,7 @@ mod tests {
         }
         fn user(&mut self, id: &str) -> UserId {
             let id = UserId::from_stored(id);
-            self.put(Record::User(User {
-                id: id.clone(),
-                status: UserStatus::Activated,
-                gender: Gender::U,
-                email_verified: false,
-                phone_verified: false,
-                email: None,
-                phone: None,
-                phone_country_code: None,
-                username: None,
-                external_id: None,
-                name: None,
-                nickname: None,
-                photo: None,
-                profile: Default::default(),
-                custom_data: None,
-                created_at: 0,
-                updated_at: 0,
-            }));
+            self.put(Record::User(User::new(id.clone(), 0)));
             id
         }
         fn role_in(
@@ -353,11 +334,7 @@ mod tests {
             }));
         }
         fn join_group(&mut self, group: &GroupId, user: &UserId) {
-            self.put(Record::GroupMember(GroupMembership {
-                group: group.clone(),
-                user: user.clone(),
-                joined_at: 0,
-            }));
+            self.put(Record::GroupMember(GroupMembership { group: group.clone(), user: user.clone(), joined_at: 0 }));
         }
         fn grant_full(&mut self, target: GrantTarget, code: &str, names: &[&str], effect: Effect, inherit: bool) {
             self.put(Record::Grant(Grant {
@@ -457,18 +434,9 @@ mod tests {
         let leaf = p.department("leaf", Some(&mid));
         p.join_department(&leaf, &u);
         p.grant(GrantTarget::Department(top.clone()), "plain", &["read"]);
-        p.grant_full(
-            GrantTarget::Department(top.clone()),
-            "inherited",
-            &["read"],
-            Effect::Allow,
-            true,
-        );
+        p.grant_full(GrantTarget::Department(top.clone()), "inherited", &["read"], Effect::Allow, true);
         p.grant(GrantTarget::Department(leaf.clone()), "own", &["read"]);
-        assert!(
-            !p.allowed(&u, "read", "plain"),
-            "S9: no downward inheritance by default"
-        );
+        assert!(!p.allowed(&u, "read", "plain"), "S9: no downward inheritance by default");
         assert!(p.allowed(&u, "read", "inherited"));
         assert!(p.allowed(&u, "read", "own"));
 
@@ -497,13 +465,7 @@ mod tests {
             parent = p.department(&format!("d{depth}"), Some(&parent));
         }
         p.join_department(&parent, &u);
-        p.grant_full(
-            GrantTarget::Department(top.clone()),
-            "deep",
-            &["read"],
-            Effect::Allow,
-            true,
-        );
+        p.grant_full(GrantTarget::Department(top.clone()), "deep", &["read"], Effect::Allow, true);
         assert!(p.allowed(&u, "read", "deep"));
         p.grant_full(GrantTarget::Department(top), "deep", &["read"], Effect::Allow, false);
         assert!(!p.allowed(&u, "read", "deep"));
@@ -540,17 +502,11 @@ mod tests {
         p.namespace = NamespaceId::from_stored("ns");
 
         let merged = effective_grants(&p.state, &p.namespace, &u, NOW);
-        let summary: Vec<(&str, Vec<&str>)> = merged
-            .iter()
-            .map(|e| (e.code.as_str(), e.actions.iter().map(Action::as_str).collect()))
-            .collect();
+        let summary: Vec<(&str, Vec<&str>)> =
+            merged.iter().map(|e| (e.code.as_str(), e.actions.iter().map(Action::as_str).collect())).collect();
         assert_eq!(
             summary,
-            vec![
-                ("books", vec!["read", "write", "list"]),
-                ("books:1", vec!["read"]),
-                ("pens", vec!["write"])
-            ]
+            vec![("books", vec!["read", "write", "list"]), ("books:1", vec!["read"]), ("pens", vec!["write"])]
         );
     }
 

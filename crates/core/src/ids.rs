@@ -1,20 +1,24 @@
 //! Server-generated identifiers. Clients send ids as plain strings; an id becomes one of these
 //! types only once it was found in the pool (or freshly generated), so holding a `UserId` means
 //! the user existed when it was read.
+//!
+//! Ids are shared strings (`Arc<str>`): index keys and engine lookups clone them constantly, and
+//! a clone must not allocate on the check path.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! server_id {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Wraps an id produced by an [`IdSource`] or read back from storage.
-            pub fn from_stored(id: impl Into<String>) -> Self {
+            pub fn from_stored(id: impl Into<Arc<str>>) -> Self {
                 Self(id.into())
             }
             pub fn as_str(&self) -> &str {
@@ -77,7 +81,7 @@ macro_rules! from_generated {
     ($($name:ident),*) => {$(
         impl From<GeneratedId> for $name {
             fn from(id: GeneratedId) -> Self {
-                Self(id.0)
+                Self(id.0.into())
             }
         }
     )*};

@@ -214,6 +214,31 @@ pub struct User {
     pub updated_at: i64,
 }
 
+impl User {
+    /// A user with no profile yet: `Activated`, gender `U`, nothing verified.
+    pub fn new(id: UserId, now_ms: i64) -> Self {
+        Self {
+            id,
+            status: UserStatus::Activated,
+            gender: Gender::U,
+            email_verified: false,
+            phone_verified: false,
+            email: None,
+            phone: None,
+            phone_country_code: None,
+            username: None,
+            external_id: None,
+            name: None,
+            nickname: None,
+            photo: None,
+            profile: BTreeMap::new(),
+            custom_data: None,
+            created_at: now_ms,
+            updated_at: now_ms,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub id: GroupId,

@@ -9,8 +9,8 @@ use portcullis_core::codes::{Action, GrantCode, RoleCode};
 use portcullis_core::engine;
 use portcullis_core::ids::{DepartmentId, GroupId, NamespaceId, OrganizationId, RoleId, UserId};
 use portcullis_core::model::{
-    Assignee, Department, DepartmentMembership, Effect, Gender, Grant, GrantTarget, GroupMembership, ResourceType,
-    Role, RoleAssignment, RoleStatus, User, UserStatus,
+    Assignee, Department, DepartmentMembership, Effect, Grant, GrantTarget, GroupMembership, ResourceType,
+    Role, RoleAssignment, RoleStatus, User,
 };
 use portcullis_core::{Mutation, PoolState, Record};
 use proptest::prelude::*;
@@ -19,28 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const NOW: i64 = 1_000;
 const NAMESPACES: usize = 2;
-const CODES: &[&str] = &[
-    "*",
-    "books",
-    "books:*",
-    "books:1",
-    "books:12",
-    "books:fic*",
-    "pens:1",
-    "a:b",
-    "a",
-];
-const RESOURCES: &[&str] = &[
-    "books",
-    "books:1",
-    "books:12",
-    "books:fiction",
-    "books:*",
-    "pens:1",
-    "a:b",
-    "a:b:c",
-    "x",
-];
+const CODES: &[&str] = &["*", "books", "books:*", "books:1", "books:12", "books:fic*", "pens:1", "a:b", "a"];
+const RESOURCES: &[&str] = &["books", "books:1", "books:12", "books:fiction", "books:*", "pens:1", "a:b", "a:b:c", "x"];
 const GRANT_ACTIONS: &[&str] = &["read", "books:read", "books:*", "*", "edit"];
 const CHECKED_ACTIONS: &[&str] = &["read", "books:read", "books:edit", "edit", "*", "x"];
 const TIMES: &[Option<i64>] = &[None, Some(500), Some(NOW), Some(1_500)];
@@ -92,27 +72,17 @@ fn time() -> impl Strategy<Value = Option<i64>> {
 }
 
 fn pool_spec() -> impl Strategy<Value = PoolSpec> {
-    let role =
-        (0..NAMESPACES, prop::bool::weighted(0.8), time()).prop_map(|(namespace, enabled, disable_time)| RoleSpec {
-            namespace,
-            enabled,
-            disable_time,
-        });
-    let assignment = (
-        any::<Index>(),
-        any::<bool>(),
-        any::<Index>(),
-        any::<bool>(),
-        time(),
-        time(),
-    )
-        .prop_map(|(role, to_department, assignee, inherit, start, end)| AssignmentSpec {
+    let role = (0..NAMESPACES, prop::bool::weighted(0.8), time())
+        .prop_map(|(namespace, enabled, disable_time)| RoleSpec { namespace, enabled, disable_time });
+    let assignment = (any::<Index>(), any::<bool>(), any::<Index>(), any::<bool>(), time(), time()).prop_map(
+        |(role, to_department, assignee, inherit, start, end)| AssignmentSpec {
             role,
             to_department,
             assignee,
             inherit,
             window: (start, end),
-        });
+        },
+    );
     let grant = (
         0..NAMESPACES,
         0u8..4,
@@ -122,17 +92,15 @@ fn pool_spec() -> impl Strategy<Value = PoolSpec> {
         prop::bool::weighted(0.25),
         any::<bool>(),
     )
-        .prop_map(
-            |(namespace, target_kind, target, code, actions, deny, inherit)| GrantSpec {
-                namespace,
-                target_kind,
-                target,
-                code,
-                actions,
-                deny,
-                inherit,
-            },
-        );
+        .prop_map(|(namespace, target_kind, target, code, actions, deny, inherit)| GrantSpec {
+            namespace,
+            target_kind,
+            target,
+            code,
+            actions,
+            deny,
+            inherit,
+        });
     (
         1usize..4,
         prop::collection::vec(role, 0..5),
@@ -178,25 +146,7 @@ fn department_id(i: usize) -> DepartmentId {
 }
 
 fn user(i: usize) -> User {
-    User {
-        id: user_id(i),
-        status: UserStatus::Activated,
-        gender: Gender::U,
-        email_verified: false,
-        phone_verified: false,
-        email: None,
-        phone: None,
-        phone_country_code: None,
-        username: None,
-        external_id: None,
-        name: None,
-        nickname: None,
-        photo: None,
-        profile: Default::default(),
-        custom_data: None,
-        created_at: 0,
-        updated_at: 0,
-    }
+    User::new(user_id(i), 0)
 }
 
 fn department(i: usize, parent: Option<usize>) -> Department {
@@ -228,11 +178,7 @@ fn records(spec: &PoolSpec) -> Vec<Record> {
             code: RoleCode::parse(&format!("r{i}")).unwrap(),
             name: String::new(),
             description: String::new(),
-            status: if r.enabled {
-                RoleStatus::Enable
-            } else {
-                RoleStatus::Disable
-            },
+            status: if r.enabled { RoleStatus::Enable } else { RoleStatus::Disable },
             disable_time: r.disable_time,
             enable_permission_apply: false,
             created_at: 0,
@@ -295,11 +241,7 @@ fn records(spec: &PoolSpec) -> Vec<Record> {
             namespace: namespace_id(g.namespace),
             target,
             code: GrantCode::parse(g.code).unwrap(),
-            resource_type: if g.actions.len() % 2 == 0 {
-                ResourceType::Api
-            } else {
-                ResourceType::Data
-            },
+            resource_type: if g.actions.len() % 2 == 0 { ResourceType::Api } else { ResourceType::Data },
             actions: g.actions.iter().map(|a| Action::parse(a).unwrap()).collect(),
             effect: if g.deny { Effect::Deny } else { Effect::Allow },
             inherit_by_children: g.inherit && is_department,
@@ -342,18 +284,15 @@ impl Reference {
                     r.group_members.push(x)
                 }
                 Record::DepartmentMember(x) => {
-                    r.department_members
-                        .retain(|m| (&m.department, &m.user) != (&x.department, &x.user));
+                    r.department_members.retain(|m| (&m.department, &m.user) != (&x.department, &x.user));
                     r.department_members.push(x)
                 }
                 Record::RoleAssignment(x) => {
-                    r.assignments
-                        .retain(|a| (&a.role, &a.assignee) != (&x.role, &x.assignee));
+                    r.assignments.retain(|a| (&a.role, &a.assignee) != (&x.role, &x.assignee));
                     r.assignments.push(x)
                 }
                 Record::Grant(x) => {
-                    r.grants
-                        .retain(|g| (&g.namespace, &g.target, &g.code) != (&x.namespace, &x.target, &x.code));
+                    r.grants.retain(|g| (&g.namespace, &g.target, &g.code) != (&x.namespace, &x.target, &x.code));
                     r.grants.push(x)
                 }
                 _ => {}
@@ -376,26 +315,17 @@ impl Reference {
         let names: Vec<&str> = actions.iter().map(|a| a.as_str()).collect();
         let rule1 = names.contains(&action);
         let rule2 = names.contains(&"*");
-        let rule3 = names
-            .iter()
-            .any(|a| a.ends_with(":*") && action.starts_with(&a[..a.len() - 1]));
+        let rule3 = names.iter().any(|a| a.ends_with(":*") && action.starts_with(&a[..a.len() - 1]));
         rule1 || rule2 || rule3
     }
 
     fn is_member(&self, user: &UserId, department: &DepartmentId) -> bool {
-        self.department_members
-            .iter()
-            .any(|m| &m.user == user && &m.department == department)
+        self.department_members.iter().any(|m| &m.user == user && &m.department == department)
     }
 
     /// Whether `ancestor` is a strict ancestor of `department`.
     fn is_strict_ancestor(&self, ancestor: &DepartmentId, department: &DepartmentId) -> bool {
-        let parent_of = |d: &DepartmentId| {
-            self.departments
-                .iter()
-                .find(|x| &x.id == d)
-                .and_then(|x| x.parent.clone())
-        };
+        let parent_of = |d: &DepartmentId| self.departments.iter().find(|x| &x.id == d).and_then(|x| x.parent.clone());
         let mut current = parent_of(department);
         // The trees here are acyclic and shallow; the bound only keeps a bug from hanging the test.
         for _ in 0..64 {
@@ -410,17 +340,15 @@ impl Reference {
 
     /// §13.4: the user is a member of some strict descendant of `department`.
     fn is_descendant_member(&self, user: &UserId, department: &DepartmentId) -> bool {
-        self.department_members
-            .iter()
-            .any(|m| &m.user == user && self.is_strict_ancestor(department, &m.department))
+        self.department_members.iter().any(|m| &m.user == user && self.is_strict_ancestor(department, &m.department))
     }
 
     /// §3 and §8 step 3, with §13.4–13.5: does this role reach the user at NOW?
     fn role_reaches(&self, role: &Role, user: &UserId) -> bool {
-        let enabled = role.status == RoleStatus::Enable && role.disable_time.map_or(true, |t| NOW < t);
+        let enabled = role.status == RoleStatus::Enable && role.disable_time.is_none_or(|t| NOW < t);
         enabled
             && self.assignments.iter().any(|a| {
-                let in_window = a.enable_time.map_or(true, |t| t <= NOW) && a.end_time.map_or(true, |t| NOW < t);
+                let in_window = a.enable_time.is_none_or(|t| t <= NOW) && a.end_time.is_none_or(|t| NOW < t);
                 let assigned = match &a.assignee {
                     Assignee::User(u) => u == user,
                     Assignee::Department(d) => {
@@ -568,24 +496,7 @@ fn deletions_are_seen_by_the_next_check() {
         updated_at: 0,
     };
     state.apply(Mutation::Put(Record::Grant(grant)));
-    assert!(engine::is_action_allowed(
-        &state,
-        &namespace_id(0),
-        &u,
-        "read",
-        "books:1",
-        NOW
-    ));
-    state.apply(Mutation::Delete(portcullis_core::RecordKey::DepartmentMember(
-        department_id(1),
-        u.clone(),
-    )));
-    assert!(!engine::is_action_allowed(
-        &state,
-        &namespace_id(0),
-        &u,
-        "read",
-        "books:1",
-        NOW
-    ));
+    assert!(engine::is_action_allowed(&state, &namespace_id(0), &u, "read", "books:1", NOW));
+    state.apply(Mutation::Delete(portcullis_core::RecordKey::DepartmentMember(department_id(1), u.clone())));
+    assert!(!engine::is_action_allowed(&state, &namespace_id(0), &u, "read", "books:1", NOW));
 }

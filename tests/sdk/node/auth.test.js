@@ -34,7 +34,10 @@ describe("access keys", () => {
   });
 
   it("pool 2's secret does not work with pool 1's key", async () => {
-    const mixed = makeClient({ accessKeyId: ctx.pool1.accessKeyId, accessKeySecret: ctx.pool2.accessKeySecret }, ctx.host);
+    const mixed = makeClient(
+      { accessKeyId: ctx.pool1.accessKeyId, accessKeySecret: ctx.pool2.accessKeySecret },
+      ctx.host,
+    );
     assertError(await mixed.listNamespaces({}), 401, "签名不合法", 1300);
   });
 

@@ -23,7 +23,9 @@ const ctx = useServer();
 /** A fresh group (created like the SDK spec does: no `type`). */
 async function newGroup(fields = {}) {
   const code = uniqueCode("grp");
-  return assertOk(await ctx.client.createGroup({ code, name: `name ${code}`, description: `about ${code}`, ...fields }));
+  return assertOk(
+    await ctx.client.createGroup({ code, name: `name ${code}`, description: `about ${code}`, ...fields }),
+  );
 }
 
 async function newUsers(count = 2) {
@@ -53,18 +55,30 @@ describe("createGroup", () => {
 
   it("rejects a duplicate code", async () => {
     const group = await newGroup();
-    assertErrorContains(await ctx.client.createGroup({ code: group.code, name: "again", description: "" }), 409, "分组标识符已存在");
+    assertErrorContains(
+      await ctx.client.createGroup({ code: group.code, name: "again", description: "" }),
+      409,
+      "分组标识符已存在",
+    );
   });
 
   for (const [label, code] of Object.entries({ empty: "", "100-chars": LONG_CODE })) {
     it(`rejects a ${label} code as a format error`, async () => {
-      assertErrorContains(await ctx.client.createGroup({ code, name: "x", description: "" }), 400, "参数 code 格式错误");
+      assertErrorContains(
+        await ctx.client.createGroup({ code, name: "x", description: "" }),
+        400,
+        "参数 code 格式错误",
+      );
     });
   }
 
   for (const [label, code] of Object.entries(INVALID_CODES)) {
     it(`rejects a ${label} code as invalid`, async () => {
-      assertError(await ctx.client.createGroup({ code, name: "x", description: "" }), 400, `invalid group code: ${code}`);
+      assertError(
+        await ctx.client.createGroup({ code, name: "x", description: "" }),
+        400,
+        `invalid group code: ${code}`,
+      );
     });
   }
 
@@ -110,7 +124,10 @@ describe("getGroup", () => {
   it("returns the group", async () => {
     const group = await newGroup();
     const data = assertOk(await ctx.client.getGroup({ code: group.code }));
-    assert.deepEqual([data.id, data.code, data.name, data.description], [group.id, group.code, group.name, group.description]);
+    assert.deepEqual(
+      [data.id, data.code, data.name, data.description],
+      [group.id, group.code, group.name, group.description],
+    );
   });
 
   it("does not find an unknown code", async () => {
@@ -128,7 +145,11 @@ describe("updateGroup", () => {
   });
 
   it("does not find an unknown group", async () => {
-    assertError(await ctx.client.updateGroup({ code: uniqueCode("missing"), name: "x", description: "" }), 404, "分组不存在");
+    assertError(
+      await ctx.client.updateGroup({ code: uniqueCode("missing"), name: "x", description: "" }),
+      404,
+      "分组不存在",
+    );
   });
 
   it("rejects a newCode already in use", async () => {
@@ -175,7 +196,9 @@ describe("listGroups / getAllGroups", () => {
 
   it("filters by keywords", async () => {
     const group = await newGroup();
-    assert.deepEqual(codesOf(assertPage(assertOk(await ctx.client.listGroups({ keywords: group.code })), 1)), [group.code]);
+    assert.deepEqual(codesOf(assertPage(assertOk(await ctx.client.listGroups({ keywords: group.code })), 1)), [
+      group.code,
+    ]);
   });
 
   it("rejects limit 100000", async () => {
@@ -209,7 +232,8 @@ describe("group members", () => {
 
   it("ignores adding a member twice", async () => {
     const [group, [user]] = [await newGroup(), await newUsers(1)];
-    for (let i = 0; i < 2; i++) assertSuccessFlag(await ctx.client.addGroupMembers({ code: group.code, userIds: [user.userId] }));
+    for (let i = 0; i < 2; i++)
+      assertSuccessFlag(await ctx.client.addGroupMembers({ code: group.code, userIds: [user.userId] }));
     assert.equal(assertOk(await ctx.client.listGroupMembers({ code: group.code })).totalCount, 1);
   });
 

@@ -85,7 +85,9 @@ describe("createNamespace", () => {
 describe("createNamespacesBatch", () => {
   it("creates every item", async () => {
     const codes = [uniqueCode("nsb"), uniqueCode("nsb")];
-    assertSuccessFlag(await ctx.client.createNamespacesBatch({ list: codes.map((code) => ({ code, name: `n-${code}` })) }));
+    assertSuccessFlag(
+      await ctx.client.createNamespacesBatch({ list: codes.map((code) => ({ code, name: `n-${code}` })) }),
+    );
     const found = assertOk(await ctx.client.getNamespacesBatch({ codeList: codes }));
     assert.deepEqual(
       found.map((ns) => [ns.code, ns.name]),
@@ -224,7 +226,11 @@ describe("updateNamespace", () => {
   for (const [label, newCode] of Object.entries(INVALID_CODES)) {
     it(`rejects a ${label} newCode as invalid`, async () => {
       const ns = await newNamespace();
-      assertError(await ctx.client.updateNamespace({ code: ns.code, newCode }), 400, `invalid namespace code: ${newCode}`);
+      assertError(
+        await ctx.client.updateNamespace({ code: ns.code, newCode }),
+        400,
+        `invalid namespace code: ${newCode}`,
+      );
     });
   }
 
@@ -351,7 +357,8 @@ describe("listNamespaces", () => {
   it("returns pages that do not overlap", async () => {
     const prefix = uniqueCode("page");
     const created = [];
-    for (let i = 0; i < 3; i++) created.push(assertOk(await ctx.client.createNamespace({ code: `${prefix}-${i}` })).code);
+    for (let i = 0; i < 3; i++)
+      created.push(assertOk(await ctx.client.createNamespace({ code: `${prefix}-${i}` })).code);
     const page1 = assertOk(await ctx.client.listNamespaces({ page: 1, limit: 2, keywords: prefix }));
     const page2 = assertOk(await ctx.client.listNamespaces({ page: 2, limit: 2, keywords: prefix }));
     assert.deepEqual([page1.totalCount, page2.totalCount, page2.list.length], [3, 3, 1]);

@@ -55,7 +55,10 @@ describe("createRole", () => {
   });
 
   it("accepts namespace default explicitly", async () => {
-    assert.equal(assertOk(await ctx.client.createRole({ code: uniqueCode("role"), namespace: "default" })).namespace, "default");
+    assert.equal(
+      assertOk(await ctx.client.createRole({ code: uniqueCode("role"), namespace: "default" })).namespace,
+      "default",
+    );
   });
 
   it("defaults the name to the code, the description to empty and the status to ENABLE", async () => {
@@ -84,7 +87,11 @@ describe("createRole", () => {
   }
 
   it("does not find an unknown namespace", async () => {
-    assertError(await ctx.client.createRole({ code: uniqueCode("role"), namespace: uniqueCode("missing") }), 404, "权限组不存在");
+    assertError(
+      await ctx.client.createRole({ code: uniqueCode("role"), namespace: uniqueCode("missing") }),
+      404,
+      "权限组不存在",
+    );
   });
 
   it("rejects a duplicate code", async () => {
@@ -148,7 +155,9 @@ describe("updateRole", () => {
   it("renames the code without a name, like the SDK spec", async () => {
     const role = await newRole();
     const newCode = uniqueCode("role-new");
-    assertSuccessFlag(await ctx.client.updateRole({ code: role.code, newCode, namespace: "default", description: "d2" }));
+    assertSuccessFlag(
+      await ctx.client.updateRole({ code: role.code, newCode, namespace: "default", description: "d2" }),
+    );
     const data = assertOk(await ctx.client.getRole({ code: newCode }));
     assert.deepEqual([data.id, data.description], [role.id, "d2"]);
     assert.equal(await roleExists(role.code), false);
@@ -219,7 +228,9 @@ describe("listRoles", () => {
 
   it("filters by keywords", async () => {
     const role = await newRole();
-    assert.deepEqual(codesOf(assertPage(assertOk(await ctx.client.listRoles({ keywords: role.code })), 1)), [role.code]);
+    assert.deepEqual(codesOf(assertPage(assertOk(await ctx.client.listRoles({ keywords: role.code })), 1)), [
+      role.code,
+    ]);
   });
 
   it("does not find an unknown namespace", async () => {
@@ -248,7 +259,9 @@ describe("assignRole / revokeRole / listRoleMembers", () => {
   it("assigns users with namespace, twice (idempotent)", async () => {
     const [role, users] = [await newRole(), await newUsers()];
     for (let i = 0; i < 2; i++) {
-      assertSuccessFlag(await ctx.client.assignRole({ code: role.code, namespace: "default", targets: userTargets(users) }));
+      assertSuccessFlag(
+        await ctx.client.assignRole({ code: role.code, namespace: "default", targets: userTargets(users) }),
+      );
     }
     assert.equal(assertOk(await ctx.client.listRoleMembers({ code: role.code, namespace: "default" })).totalCount, 2);
   });
@@ -274,12 +287,20 @@ describe("assignRole / revokeRole / listRoleMembers", () => {
   for (const method of ["assignRole", "revokeRole"]) {
     it(`${method}: unknown role is not found`, async () => {
       const users = await newUsers(1);
-      assertError(await ctx.client[method]({ code: uniqueCode("missing"), targets: userTargets(users) }), 404, "角色不存在");
+      assertError(
+        await ctx.client[method]({ code: uniqueCode("missing"), targets: userTargets(users) }),
+        404,
+        "角色不存在",
+      );
     });
 
     it(`${method}: unknown namespace is not found`, async () => {
       const [role, users] = [await newRole(), await newUsers(1)];
-      const resp = await ctx.client[method]({ code: role.code, namespace: uniqueCode("missing"), targets: userTargets(users) });
+      const resp = await ctx.client[method]({
+        code: role.code,
+        namespace: uniqueCode("missing"),
+        targets: userTargets(users),
+      });
       assertError(resp, 404, "权限组不存在");
     });
 
@@ -305,6 +326,10 @@ describe("assignRole / revokeRole / listRoleMembers", () => {
 
   it("listRoleMembers: unknown namespace is not found", async () => {
     const role = await newRole();
-    assertError(await ctx.client.listRoleMembers({ code: role.code, namespace: uniqueCode("missing") }), 404, "权限组不存在");
+    assertError(
+      await ctx.client.listRoleMembers({ code: role.code, namespace: uniqueCode("missing") }),
+      404,
+      "权限组不存在",
+    );
   });
 });

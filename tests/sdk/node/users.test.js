@@ -186,7 +186,11 @@ describe("getUser", () => {
 
   it("rejects an unsupported userIdType", async () => {
     const user = await newUser();
-    assertError(await ctx.client.getUser({ userId: user.userId, userIdType: "identity" }), 400, "参数 userIdType 格式错误");
+    assertError(
+      await ctx.client.getUser({ userId: user.userId, userIdType: "identity" }),
+      400,
+      "参数 userIdType 格式错误",
+    );
   });
 });
 
@@ -199,13 +203,20 @@ describe("getUserBatch", () => {
 
   it("skips unknown ids", async () => {
     const user = await newUser();
-    assert.deepEqual(idsOf(assertOk(await ctx.client.getUserBatch({ userIds: [MISSING_USER_ID, user.userId] }))), [user.userId]);
+    assert.deepEqual(idsOf(assertOk(await ctx.client.getUserBatch({ userIds: [MISSING_USER_ID, user.userId] }))), [
+      user.userId,
+    ]);
   });
 
   it("includes customData, identities and departmentIds when asked", async () => {
     const user = await newUser();
     const [found] = assertOk(
-      await ctx.client.getUserBatch({ userIds: [user.userId], withCustomData: true, withIdentities: true, withDepartmentIds: true }),
+      await ctx.client.getUserBatch({
+        userIds: [user.userId],
+        withCustomData: true,
+        withIdentities: true,
+        withDepartmentIds: true,
+      }),
     );
     assert.deepEqual([found.customData, found.identities, found.departmentIds], [{}, [], []]);
   });
@@ -249,7 +260,11 @@ describe("listUsers", () => {
   });
 
   it("rejects limit 220 with its own message", async () => {
-    assertError(await ctx.client.listUsers({ options: { pagination: { limit: 220 } } }), 400, "limit must less than 50");
+    assertError(
+      await ctx.client.listUsers({ options: { pagination: { limit: 220 } } }),
+      400,
+      "limit must less than 50",
+    );
   });
 
   it("rejects an invalid status filter", async () => {
@@ -273,7 +288,10 @@ describe("updateUser", () => {
     const profile = newProfile();
     const user = await newUser(profile);
     const updated = assertOk(await ctx.client.updateUser({ userId: user.userId, nickname: "new nick" }));
-    assert.deepEqual([updated.nickname, updated.email, updated.username], ["new nick", profile.email, profile.username]);
+    assert.deepEqual(
+      [updated.nickname, updated.email, updated.username],
+      ["new nick", profile.email, profile.username],
+    );
   });
 
   it("rejects an empty gender", async () => {
@@ -332,6 +350,10 @@ describe("roles and groups of a user", () => {
 
   it("getUserRoles does not find an unknown namespace", async () => {
     const user = await newUser();
-    assertError(await ctx.client.getUserRoles({ userId: user.userId, namespace: uniqueCode("missing") }), 404, "权限组不存在");
+    assertError(
+      await ctx.client.getUserRoles({ userId: user.userId, namespace: uniqueCode("missing") }),
+      404,
+      "权限组不存在",
+    );
   });
 });

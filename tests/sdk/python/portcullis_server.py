@@ -77,6 +77,7 @@ class PortcullisServer:
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
         self.pool1 = random_access_key()
         self._process: subprocess.Popen | None = None
+        self._ready = False
         self._log = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -98,17 +99,26 @@ class PortcullisServer:
         except BaseException:
             self.stop()
             raise
+        self._ready = True
         return self
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        """Stops the server and removes its data. Raises if it had died on its own after
+        becoming ready (a crash mid-run would otherwise only show as failing requests)."""
+        crashed = None
+        if self._process is not None:
+            code = self._process.poll()
+            if code is None:
+                self._process.send_signal(signal.SIGTERM)
+                try:
+                    self._process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self._process.kill()
+                    self._process.wait()
+            elif self._ready:
+                crashed = f"portcullis on {self.host} exited on its own with {code} during the run:\n{self.log_tail()}"
         self._process = None
+        self._ready = False
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -116,6 +126,8 @@ class PortcullisServer:
         # The log is kept only when asked for, e.g. to debug a CI failure.
         if not os.environ.get("PORTCULLIS_KEEP_LOGS"):
             self.log_path.unlink(missing_ok=True)
+        if crashed:
+            raise RuntimeError(crashed)
 
     def __enter__(self) -> PortcullisServer:
         return self.start()

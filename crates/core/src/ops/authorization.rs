@@ -3,6 +3,7 @@
 
 use super::{namespace_in, Plan, Planned};
 use crate::codes::{Action, GrantCode};
+use crate::engine;
 use crate::error::TargetKind;
 use crate::ids::{NamespaceId, OpContext};
 use crate::model::{Effect, Grant, GrantTarget, Resource, ResourceType};
@@ -59,10 +60,7 @@ impl TargetType {
             Self::Group => TargetKind::Group,
             Self::Department => TargetKind::Department,
         };
-        DomainError::TargetNotExists {
-            kind,
-            id: identifier.to_owned(),
-        }
+        DomainError::TargetNotExists { kind, id: identifier.to_owned() }
     }
 }
 
@@ -76,15 +74,9 @@ pub fn find_target(
 ) -> Option<GrantTarget> {
     match kind {
         TargetType::User => state.user(identifier).map(|u| GrantTarget::User(u.id.clone())),
-        TargetType::Role => state
-            .role_by_code(namespace, identifier)
-            .map(|r| GrantTarget::Role(r.id.clone())),
-        TargetType::Group => state
-            .group_by_code(identifier)
-            .map(|g| GrantTarget::Group(g.id.clone())),
-        TargetType::Department => state
-            .department(identifier)
-            .map(|d| GrantTarget::Department(d.id.clone())),
+        TargetType::Role => state.role_by_code(namespace, identifier).map(|r| GrantTarget::Role(r.id.clone())),
+        TargetType::Group => state.group_by_code(identifier).map(|g| GrantTarget::Group(g.id.clone())),
+        TargetType::Department => state.department(identifier).map(|d| GrantTarget::Department(d.id.clone())),
     }
 }
 
@@ -145,9 +137,7 @@ pub fn authorize_resources(
                     actions: without_repeats(&spec.actions),
                     effect: spec.effect,
                     inherit_by_children: item.inherit_by_children && item.target_type == TargetType::Department,
-                    created_at: state
-                        .grant(&namespace, &target, &spec.code)
-                        .map_or(cx.now_ms, |g| g.created_at),
+                    created_at: state.grant(&namespace, &target, &spec.code).map_or(cx.now_ms, |g| g.created_at),
                     updated_at: cx.now_ms,
                 });
                 planned.insert(key, grant);
@@ -188,13 +178,12 @@ pub struct GrantFilter {
 
 impl GrantFilter {
     fn accepts(&self, resource_type: ResourceType, code: &str, effect: Effect) -> bool {
-        self.resource_type.map_or(true, |t| t == resource_type)
+        self.resource_type.is_none_or(|t| t == resource_type)
             && (self.with_denied || effect == Effect::Allow)
-            && self.code_prefixes.as_ref().map_or(true, |prefixes| {
-                prefixes
-                    .iter()
-                    .any(|p| code.starts_with(p.strip_suffix('*').unwrap_or(p)))
-            })
+            && self
+                .code_prefixes
+                .as_ref()
+                .is_none_or(|prefixes| prefixes.iter().any(|p| code.starts_with(p.strip_suffix('*').unwrap_or(p))))
     }
 }
 
@@ -210,7 +199,7 @@ pub fn direct_grants<'a>(
         .grants_of_target(target)
         .filter(|g| &g.namespace == namespace && filter.accepts(g.resource_type, g.code.as_str(), g.effect))
         .collect();
-    grants.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.code.cmp(&b.code)));
+    engine::sort_oldest_first(&mut grants);
     grants
 }
 
@@ -234,7 +223,7 @@ pub fn grants_on_code<'a>(
 ) -> Vec<&'a Grant> {
     let mut grants: Vec<&Grant> = state
         .grants_on_code(namespace, code)
-        .filter(|g| g.effect == Effect::Allow && target_type.map_or(true, |t| t.matches(&g.target)))
+        .filter(|g| g.effect == Effect::Allow && target_type.is_none_or(|t| t.matches(&g.target)))
         .collect();
     grants.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.target.cmp(&a.target)));
     grants
@@ -254,7 +243,7 @@ mod tests {
     use super::*;
     use crate::codes::{NamespaceCode, RoleCode};
     use crate::ids::{RoleId, SequentialIds, UserId};
-    use crate::model::{Gender, Namespace, Role, RoleStatus, User, UserStatus};
+    use crate::model::{Namespace, Role, RoleStatus, User};
 
     struct Fixture {
         state: PoolState,
@@ -276,25 +265,7 @@ mod tests {
             updated_at: 0,
         })));
         let user = UserId::from_stored("u1");
-        state.apply(Mutation::Put(Record::User(User {
-            id: user.clone(),
-            status: UserStatus::Activated,
-            gender: Gender::U,
-            email_verified: false,
-            phone_verified: false,
-            email: None,
-            phone: None,
-            phone_country_code: None,
-            username: None,
-            external_id: None,
-            name: None,
-            nickname: None,
-            photo: None,
-            profile: Default::default(),
-            custom_data: None,
-            created_at: 0,
-            updated_at: 0,
-        })));
+        state.apply(Mutation::Put(Record::User(User::new(user.clone(), 0))));
         let role = RoleId::from_stored("r1");
         state.apply(Mutation::Put(Record::Role(Role {
             id: role.clone(),
@@ -308,12 +279,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
         })));
-        Fixture {
-            state,
-            ids: SequentialIds::default(),
-            user,
-            role,
-        }
+        Fixture { state, ids: SequentialIds::default(), user, role }
     }
 
     fn spec(code: &str, actions: &[&str]) -> GrantSpec {
@@ -351,41 +317,15 @@ mod tests {
     fn repeat_replaces_empty_revokes_and_creation_time_is_kept() {
         let mut f = fixture();
         let u = GrantTarget::User(f.user.clone());
-        run(
-            &mut f,
-            10,
-            &[item(
-                TargetType::User,
-                &["u1"],
-                vec![spec("books:1", &["read", "read", "list"])],
-            )],
-        )
-        .unwrap();
-        assert_eq!(
-            actions_of(&f, &u, "books:1"),
-            Some(vec!["read".into(), "list".into()]),
-            "de-duplicated"
-        );
-        run(
-            &mut f,
-            20,
-            &[item(
-                TargetType::User,
-                &["u1"],
-                vec![spec("books:1", &["edit"]), spec("pens", &["x"])],
-            )],
-        )
-        .unwrap();
+        run(&mut f, 10, &[item(TargetType::User, &["u1"], vec![spec("books:1", &["read", "read", "list"])])]).unwrap();
+        assert_eq!(actions_of(&f, &u, "books:1"), Some(vec!["read".into(), "list".into()]), "de-duplicated");
+        run(&mut f, 20, &[item(TargetType::User, &["u1"], vec![spec("books:1", &["edit"]), spec("pens", &["x"])])])
+            .unwrap();
         assert_eq!(actions_of(&f, &u, "books:1"), Some(vec!["edit".into()]));
         let ns = NamespaceId::from_stored("ns-default");
         let grant = f.state.grant(&ns, &u, &GrantCode::parse("books:1").unwrap()).unwrap();
         assert_eq!((grant.created_at, grant.updated_at), (10, 20));
-        run(
-            &mut f,
-            30,
-            &[item(TargetType::User, &["u1"], vec![spec("books:1", &[])])],
-        )
-        .unwrap();
+        run(&mut f, 30, &[item(TargetType::User, &["u1"], vec![spec("books:1", &[])])]).unwrap();
         assert_eq!(actions_of(&f, &u, "books:1"), None);
         assert!(actions_of(&f, &u, "pens").is_some(), "other grants untouched");
     }
@@ -453,10 +393,7 @@ mod tests {
         let planned = authorize_resources(&f.state, None, &items, &mut OpContext::new(1, &mut f.ids)).unwrap();
         assert_eq!(planned.mutations.len(), 1);
         f.state.apply_all(&planned.mutations);
-        assert_eq!(
-            actions_of(&f, &GrantTarget::User(f.user.clone()), "a"),
-            Some(vec!["write".into()])
-        );
+        assert_eq!(actions_of(&f, &GrantTarget::User(f.user.clone()), "a"), Some(vec!["write".into()]));
     }
 
     #[test]
@@ -471,11 +408,7 @@ mod tests {
         assert!(f.accepts(ResourceType::Data, "pens:fiction", Effect::Allow));
         assert!(!f.accepts(ResourceType::Data, "pens:1", Effect::Allow));
         assert!(!f.accepts(ResourceType::Data, "books:1", Effect::Deny));
-        let typed = GrantFilter {
-            resource_type: Some(ResourceType::Api),
-            with_denied: true,
-            ..Default::default()
-        };
+        let typed = GrantFilter { resource_type: Some(ResourceType::Api), with_denied: true, ..Default::default() };
         assert!(typed.accepts(ResourceType::Api, "x", Effect::Deny));
         assert!(!typed.accepts(ResourceType::Data, "x", Effect::Allow));
     }

@@ -562,7 +562,7 @@ mod tests {
     use super::*;
     use crate::codes::{GrantCode, RoleCode};
     use crate::ids::{NamespaceId, RoleId, SequentialIds};
-    use crate::model::{Effect, Gender, Grant, ResourceType, Role, RoleAssignment, RoleStatus, User, UserStatus};
+    use crate::model::{Effect, Grant, ResourceType, Role, RoleAssignment, RoleStatus, User};
 
     struct Pool {
         state: PoolState,
@@ -617,23 +617,9 @@ mod tests {
             self.now += 1;
             let id: UserId = OpContext::new(self.now, &mut self.ids).new_id();
             self.state.apply(Mutation::Put(Record::User(User {
-                id: id.clone(),
-                status: UserStatus::Activated,
-                gender: Gender::U,
-                email_verified: false,
-                phone_verified: false,
-                email: None,
-                phone: None,
-                phone_country_code: None,
                 username: Some(name.to_owned()),
-                external_id: None,
                 name: Some(name.to_owned()),
-                nickname: None,
-                photo: None,
-                profile: Default::default(),
-                custom_data: None,
-                created_at: self.now,
-                updated_at: self.now,
+                ..User::new(id.clone(), self.now)
             })));
             id
         }

@@ -330,7 +330,7 @@ mod tests {
     use super::*;
     use crate::codes::GrantCode;
     use crate::ids::{DepartmentId, OrganizationId, SequentialIds, UserId};
-    use crate::model::{Effect, Gender, Grant, ResourceType, UserStatus};
+    use crate::model::{Effect, Grant, ResourceType};
 
     struct Pool {
         state: PoolState,
@@ -361,25 +361,7 @@ mod tests {
 
         fn user(&mut self) -> UserId {
             let id: UserId = OpContext::new(0, &mut self.ids).new_id();
-            self.state.apply(Mutation::Put(Record::User(User {
-                id: id.clone(),
-                status: UserStatus::Activated,
-                gender: Gender::U,
-                email_verified: false,
-                phone_verified: false,
-                email: None,
-                phone: None,
-                phone_country_code: None,
-                username: None,
-                external_id: None,
-                name: None,
-                nickname: None,
-                photo: None,
-                profile: Default::default(),
-                custom_data: None,
-                created_at: 0,
-                updated_at: 0,
-            })));
+            self.state.apply(Mutation::Put(Record::User(User::new(id.clone(), 0))));
             id
         }
 

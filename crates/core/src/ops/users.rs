@@ -234,28 +234,6 @@ fn check_profile(user: &User) -> Result<(), DomainError> {
     Ok(())
 }
 
-fn blank_user(id: UserId, now_ms: i64) -> User {
-    User {
-        id,
-        status: UserStatus::Activated,
-        gender: Gender::U,
-        email_verified: false,
-        phone_verified: false,
-        email: None,
-        phone: None,
-        phone_country_code: None,
-        username: None,
-        external_id: None,
-        name: None,
-        nickname: None,
-        photo: None,
-        profile: BTreeMap::new(),
-        custom_data: None,
-        created_at: now_ms,
-        updated_at: now_ms,
-    }
-}
-
 fn membership(department: DepartmentId, user: UserId, is_leader: bool, is_main: bool, now_ms: i64) -> Mutation {
     Mutation::Put(Record::DepartmentMember(DepartmentMembership {
         department,
@@ -280,7 +258,7 @@ pub fn create_batch(state: &PoolState, inputs: Vec<NewUser>, cx: &mut OpContext)
     let mut mutations = Vec::new();
     let mut ids = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let mut user = blank_user(cx.new_id(), cx.now_ms);
+        let mut user = User::new(cx.new_id(), cx.now_ms);
         input.fields.apply_to(&mut user);
         check_profile(&user)?;
         claims.claim(state, &user)?;

@@ -25,22 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v3/authorize-resources", post(authorize_resources))
         .route("/api/v3/get-authorized-resources", get(get_authorized_resources))
         .route("/api/v3/is-action-allowed", post(is_action_allowed))
-        .route(
-            "/api/v3/get-resource-authorized-targets",
-            post(get_resource_authorized_targets),
-        )
-        .route(
-            "/api/v3/get-user-authorized-resources",
-            get(get_user_authorized_resources),
-        )
-        .route(
-            "/api/v3/get-role-authorized-resources",
-            get(get_role_authorized_resources),
-        )
-        .route(
-            "/api/v3/get-group-authorized-resources",
-            get(get_group_authorized_resources),
-        )
+        .route("/api/v3/get-resource-authorized-targets", post(get_resource_authorized_targets))
+        .route("/api/v3/get-user-authorized-resources", get(get_user_authorized_resources))
+        .route("/api/v3/get-role-authorized-resources", get(get_role_authorized_resources))
+        .route("/api/v3/get-group-authorized-resources", get(get_group_authorized_resources))
 }
 
 // ---- response shapes --------------------------------------------------------------------------
@@ -83,23 +71,13 @@ struct GrantView<'a> {
 
 impl<'a> From<&'a Grant> for GrantView<'a> {
     fn from(g: &'a Grant) -> Self {
-        Self {
-            code: &g.code,
-            resource_type: g.resource_type,
-            actions: &g.actions,
-            effect: g.effect,
-        }
+        Self { code: &g.code, resource_type: g.resource_type, actions: &g.actions, effect: g.effect }
     }
 }
 
 impl<'a> From<&'a EffectiveGrant> for GrantView<'a> {
     fn from(g: &'a EffectiveGrant) -> Self {
-        Self {
-            code: &g.code,
-            resource_type: g.resource_type,
-            actions: &g.actions,
-            effect: g.effect,
-        }
+        Self { code: &g.code, resource_type: g.resource_type, actions: &g.actions, effect: g.effect }
     }
 }
 
@@ -165,12 +143,7 @@ fn grant_spec(resource: &Params) -> Option<GrantSpec> {
         None => Effect::Allow,
         Some(raw) => Effect::parse(raw)?,
     };
-    Some(GrantSpec {
-        code,
-        resource_type,
-        actions,
-        effect,
-    })
+    Some(GrantSpec { code, resource_type, actions, effect })
 }
 
 /// One `list[]` entry, or `None` when any field is malformed (the contract reports every
@@ -178,23 +151,13 @@ fn grant_spec(resource: &Params) -> Option<GrantSpec> {
 fn authorize_item(item: &Params) -> Option<AuthorizeItem> {
     let target_type = TargetType::parse(item.required_str("targetType").ok()?)?;
     let target_identifiers = string_array(item, "targetIdentifiers", (1, 100), |id| Some(id.to_owned()))?;
-    let resources = item
-        .object_list("resources", 1, 50)
-        .ok()?
-        .iter()
-        .map(grant_spec)
-        .collect::<Option<Vec<_>>>()?;
+    let resources = item.object_list("resources", 1, 50).ok()?.iter().map(grant_spec).collect::<Option<Vec<_>>>()?;
     let inherit_by_children = item.bool_or("inheritByChildren", false).ok()?;
     // The extension is defined for department targets only; elsewhere it would silently do nothing.
     if inherit_by_children && target_type != TargetType::Department {
         return None;
     }
-    Some(AuthorizeItem {
-        target_type,
-        target_identifiers,
-        resources,
-        inherit_by_children,
-    })
+    Some(AuthorizeItem { target_type, target_identifiers, resources, inherit_by_children })
 }
 
 // ---- handlers ---------------------------------------------------------------------------------
@@ -207,9 +170,7 @@ async fn authorize_resources(caller: Caller, Body(body): Body) -> ApiResult {
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| ApiError::param("list"))?;
     let namespace = body.namespace()?;
-    caller
-        .write(|state, cx| authorization::authorize_resources(state, namespace, &items, cx))
-        .await?;
+    caller.write(|state, cx| authorization::authorize_resources(state, namespace, &items, cx)).await?;
     Ok(Reply::success())
 }
 
@@ -230,10 +191,7 @@ async fn get_authorized_resources(caller: Caller, Query(query): Query) -> ApiRes
         let namespace = &namespace_in(state, namespace)?.id;
         let target = authorization::listed_target(state, namespace, kind, identifier)?;
         let grants = authorization::direct_grants(state, namespace, &target, &filter);
-        let list = grants
-            .into_iter()
-            .map(|g| AuthorizedResourceDto::new(state, namespace, g.into()))
-            .collect();
+        let list = grants.into_iter().map(|g| AuthorizedResourceDto::new(state, namespace, g.into())).collect();
         Ok(Reply::new(&PageDto::all(list)))
     })
 }
@@ -254,10 +212,7 @@ async fn is_action_allowed(caller: Caller, Body(body): Body) -> ApiResult {
 async fn get_resource_authorized_targets(caller: Caller, Body(body): Body) -> ApiResult {
     let code = GrantCode::parse(body.required_str("resource")?).map_err(|_| ApiError::param("resource"))?;
     let namespace = body.namespace()?;
-    let kind = body
-        .optional_str("targetType")?
-        .map(|raw| target_type(raw, "targetType"))
-        .transpose()?;
+    let kind = body.optional_str("targetType")?.map(|raw| target_type(raw, "targetType")).transpose()?;
     let page = body.page()?;
     caller.read(|state| {
         let namespace = &namespace_in(state, namespace)?.id;
@@ -287,7 +242,7 @@ async fn get_user_authorized_resources(caller: Caller, Query(query): Query) -> A
         let grants = engine::effective_grants(state, namespace, &user.id, now_ms());
         let list = grants
             .iter()
-            .filter(|g| resource_type.map_or(true, |t| t == g.resource_type))
+            .filter(|g| resource_type.is_none_or(|t| t == g.resource_type))
             .map(|g| AuthorizedResourceDto::new(state, namespace, g.into()))
             .collect();
         Ok(Reply::new(&PageDto::all(list)))
@@ -298,10 +253,7 @@ async fn get_role_authorized_resources(caller: Caller, Query(query): Query) -> A
     let code = query.required_str("code")?;
     check_lookup_code(code, "code")?;
     let namespace = query.namespace()?;
-    let filter = GrantFilter {
-        resource_type: optional_resource_type(&query)?,
-        ..GrantFilter::default()
-    };
+    let filter = GrantFilter { resource_type: optional_resource_type(&query)?, ..GrantFilter::default() };
     caller.read(|state| {
         let role = roles::find(state, namespace, code)?;
         let target = GrantTarget::Role(role.id.clone());
@@ -325,20 +277,15 @@ async fn get_group_authorized_resources(caller: Caller, Query(query): Query) -> 
     check_lookup_code(code, "code")?;
     let namespace = query.namespace()?;
     // The group's direct grants, DENY included: each entry carries its effect.
-    let filter = GrantFilter {
-        resource_type: optional_resource_type(&query)?,
-        with_denied: true,
-        ..GrantFilter::default()
-    };
+    let filter =
+        GrantFilter { resource_type: optional_resource_type(&query)?, with_denied: true, ..GrantFilter::default() };
     caller.read(|state| {
         let namespace = &namespace_in(state, namespace)?.id;
         let group = state.group_by_code(code).ok_or(DomainError::GroupNotFound)?;
         let target = GrantTarget::Group(group.id.clone());
         let grants = authorization::direct_grants(state, namespace, &target, &filter);
-        let list: Vec<AuthorizedResourceDto> = grants
-            .into_iter()
-            .map(|g| AuthorizedResourceDto::new(state, namespace, g.into()))
-            .collect();
+        let list: Vec<AuthorizedResourceDto> =
+            grants.into_iter().map(|g| AuthorizedResourceDto::new(state, namespace, g.into())).collect();
         Ok(Reply::new(&list))
     })
 }

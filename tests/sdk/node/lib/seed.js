@@ -35,7 +35,8 @@ async function seedPool(client) {
   );
   for (let i = 0; i < SEED.userCount; i++) {
     const profile = { email: `seed-user-${i}@example.com`, name: `Seed User ${i}` };
-    if (i === 0) Object.assign(profile, { username: SEED.username, phone: "13800000000", externalId: "seed-external-0" });
+    if (i === 0)
+      Object.assign(profile, { username: SEED.username, phone: "13800000000", externalId: "seed-external-0" });
     const user = await step(`create user ${profile.email}`, () => client.createUser(profile));
     if (user) seed.userIds.push(user.userId);
   }

@@ -35,7 +35,18 @@ function encodeQuery(params) {
  *   signAs: sign these parameters (GET) / body (POST) instead of the ones sent
  *   authorization: a string to send instead of the computed header, or null to send none
  */
-function signedRequest({ host, key, method = "GET", path, params = {}, body, headers = {}, secret, signAs, authorization }) {
+function signedRequest({
+  host,
+  key,
+  method = "GET",
+  path,
+  params = {},
+  body,
+  headers = {},
+  secret,
+  signAs,
+  authorization,
+}) {
   const merged = {
     ...DEFAULT_HEADERS(),
     "x-authing-lang": "zh-CN",

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The single test command of the repository (also what .ci/run executes):
+#
+#   1. cargo build --workspace
+#   2. cargo test --workspace
+#   3. scripts/setup-sdks.sh          (Python venv + node_modules for the SDK suites)
+#   4. pytest tests/sdk/python        (official genauth / authing Python SDKs)
+#   5. node --test tests/sdk/node/    (official authing-node-sdk)
+#
+# Every step runs even when an earlier one failed (the SDK suites then report why they could
+# not start); the script exits non-zero if any step failed and ends with a summary.
+#
+# Environment:
+#   PORTCULLIS_BIN         server binary for the SDK suites (default: target/debug/portcullis)
+#   SDK_SUITE_TIMEOUT      seconds allowed to each SDK suite (default: 1200)
+#   PORTCULLIS_KEEP_LOGS   keep the throwaway servers' logs in $TMPDIR (Python suite)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export PORTCULLIS_BIN="${PORTCULLIS_BIN:-$ROOT/target/debug/portcullis}"
+SDK_SUITE_TIMEOUT="${SDK_SUITE_TIMEOUT:-1200}"
+VENV_PYTHON="$ROOT/tests/sdk/python/.venv/bin/python"
+
+STEP_NAMES=()
+STEP_RESULTS=()
+FAILED=0
+CURRENT_PID=""
+
+# Ctrl-C / TERM: stop the running step too. `timeout` puts itself in its own process group,
+# so signal the group (covers pytest/node and their throwaway servers), then the pid.
+on_signal() {
+    if [[ -n "$CURRENT_PID" ]]; then
+        kill -TERM -- "-$CURRENT_PID" 2>/dev/null || kill -TERM "$CURRENT_PID" 2>/dev/null
+    fi
+    printf '\ntest-all: interrupted\n' >&2
+    exit 130
+}
+trap on_signal INT TERM
+
+# run_step NAME COMMAND...: runs the command, records "ok" or the exit status.
+run_step() {
+    local name="$1"
+    shift
+    printf '\n==> [%s] %s\n' "$name" "$*"
+    local started=$SECONDS rc=0
+    "$@" &
+    CURRENT_PID=$!
+    wait "$CURRENT_PID" || rc=$?
+    CURRENT_PID=""
+    local took=$((SECONDS - started))
+    STEP_NAMES+=("$name")
+    if ((rc == 0)); then
+        STEP_RESULTS+=("ok       ${took}s")
+    else
+        STEP_RESULTS+=("FAILED   exit ${rc}, ${took}s")
+        FAILED=$((FAILED + 1))
+    fi
+    return 0
+}
+
+# skip_step NAME REASON: records a step that could not run (counts as a failure).
+skip_step() {
+    printf '\n==> [%s] not run: %s\n' "$1" "$2"
+    STEP_NAMES+=("$1")
+    STEP_RESULTS+=("FAILED   not run: $2")
+    FAILED=$((FAILED + 1))
+}
+
+run_step "cargo build" cargo build --workspace
+run_step "cargo test" cargo test --workspace
+run_step "sdk setup" bash scripts/setup-sdks.sh
+
+# `timeout` signals its whole process group on expiry, so the throwaway servers go too.
+if [[ -x "$VENV_PYTHON" ]]; then
+    run_step "python sdk suites" timeout "$SDK_SUITE_TIMEOUT" "$VENV_PYTHON" -m pytest -q tests/sdk/python
+else
+    skip_step "python sdk suites" "no venv (sdk setup failed)"
+fi
+
+if [[ -d tests/sdk/node/node_modules/authing-node-sdk ]]; then
+    run_step "node sdk suites" timeout "$SDK_SUITE_TIMEOUT" node --test tests/sdk/node/
+else
+    skip_step "node sdk suites" "no node_modules (sdk setup failed)"
+fi
+
+printf '\n==================== test-all summary ====================\n'
+for i in "${!STEP_NAMES[@]}"; do
+    printf '  %-20s %s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}"
+done
+if ((FAILED > 0)); then
+    printf 'test-all: FAILED (%d of %d steps failing)\n' "$FAILED" "${#STEP_NAMES[@]}"
+    exit 1
+fi
+printf 'test-all: OK (all %d steps succeeded)\n' "${#STEP_NAMES[@]}"
