@@ -200,12 +200,10 @@ pub fn effective_grants(state: &PoolState, namespace: &NamespaceId, user: &UserI
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::RoleCode;
-    use crate::ids::{DepartmentId, GroupId, OrganizationId, RoleId};
-    use crate::model::{
-        Department, DepartmentMembership, GroupMembership, Role, RoleAssignment, RoleStatus, User,
-    };
-    use crate::mutation::{Mutation, Record};
+    use crate::ids::{GroupId, OrganizationId, RoleId};
+    use crate::model::{Department, DepartmentMembership, GroupMembership, Role, RoleAssignment, RoleStatus};
+    use crate::mutation::Record;
+    use crate::test_support::{department, grant, role, role_assignment, TestPool};
 
     fn actions(names: &[&str]) -> Vec<Action> {
         names.iter().map(|n| Action::parse(n).unwrap()).collect()
@@ -244,9 +242,10 @@ mod tests {
         assert!(!action_matches(&[], "read"));
     }
 
-    /// A small pool builder: every record goes through [`PoolState::apply`], as in production.
+    /// The shared pool (every record goes through [`PoolState::apply`], as in production), plus
+    /// the namespace grants are made in and checks ask about.
     struct Pool {
-        state: PoolState,
+        pool: TestPool,
         namespace: NamespaceId,
         other_namespace: NamespaceId,
     }
@@ -256,18 +255,16 @@ mod tests {
     impl Pool {
         fn new() -> Self {
             Self {
-                state: PoolState::default(),
+                pool: TestPool::new(),
                 namespace: NamespaceId::from_stored("ns"),
                 other_namespace: NamespaceId::from_stored("ns2"),
             }
         }
         fn put(&mut self, record: Record) {
-            self.state.apply(Mutation::Put(record));
+            self.pool.put(record);
         }
         fn user(&mut self, id: &str) -> UserId {
-            let id = UserId::from_stored(id);
-            self.put(Record::User(User::new(id.clone(), 0)));
-            id
+            self.pool.user_with_id(id)
         }
         fn role_in(
             &mut self,
@@ -278,16 +275,10 @@ mod tests {
         ) -> RoleId {
             let id = RoleId::from_stored(id);
             self.put(Record::Role(Role {
-                id: id.clone(),
-                namespace: namespace.clone(),
-                code: RoleCode::parse(id.as_str()).unwrap(),
                 name: String::new(),
-                description: String::new(),
                 status,
                 disable_time,
-                enable_permission_apply: false,
-                created_at: 0,
-                updated_at: 0,
+                ..role(id.clone(), namespace.clone(), id.as_str())
             }));
             id
         }
@@ -297,30 +288,17 @@ mod tests {
         }
         fn assign(&mut self, role: &RoleId, assignee: Assignee, inherit: bool, window: (Option<i64>, Option<i64>)) {
             self.put(Record::RoleAssignment(RoleAssignment {
-                role: role.clone(),
-                assignee,
                 inherit_by_children: inherit,
                 enable_time: window.0,
                 end_time: window.1,
-                created_at: 0,
+                ..role_assignment(role.clone(), assignee)
             }));
         }
         fn department(&mut self, id: &str, parent: Option<&DepartmentId>) -> DepartmentId {
             let id = DepartmentId::from_stored(id);
             self.put(Record::Department(Department {
-                id: id.clone(),
-                organization: OrganizationId::from_stored("org"),
                 parent: parent.cloned(),
-                code: None,
-                name: id.to_string(),
-                description: None,
-                open_department_id: None,
-                leader_user_ids: vec![],
-                is_virtual_node: false,
-                status: true,
-                custom_data: None,
-                created_at: 0,
-                updated_at: 0,
+                ..department(id.clone(), OrganizationId::from_stored("org"), id.as_str())
             }));
             id
         }
@@ -338,22 +316,17 @@ mod tests {
         }
         fn grant_full(&mut self, target: GrantTarget, code: &str, names: &[&str], effect: Effect, inherit: bool) {
             self.put(Record::Grant(Grant {
-                namespace: self.namespace.clone(),
-                target,
-                code: GrantCode::parse(code).unwrap(),
-                resource_type: ResourceType::Data,
                 actions: actions(names),
                 effect,
                 inherit_by_children: inherit,
-                created_at: 0,
-                updated_at: 0,
+                ..grant(self.namespace.clone(), target, code)
             }));
         }
         fn grant(&mut self, target: GrantTarget, code: &str, names: &[&str]) {
             self.grant_full(target, code, names, Effect::Allow, false);
         }
         fn allowed(&self, user: &UserId, action: &str, resource: &str) -> bool {
-            is_action_allowed(&self.state, &self.namespace, user, action, resource, NOW)
+            is_action_allowed(&self.pool.state, &self.namespace, user, action, resource, NOW)
         }
     }
 
@@ -501,7 +474,7 @@ mod tests {
         p.grant(GrantTarget::User(u.clone()), "elsewhere", &["read"]);
         p.namespace = NamespaceId::from_stored("ns");
 
-        let merged = effective_grants(&p.state, &p.namespace, &u, NOW);
+        let merged = effective_grants(&p.pool.state, &p.namespace, &u, NOW);
         let summary: Vec<(&str, Vec<&str>)> =
             merged.iter().map(|e| (e.code.as_str(), e.actions.iter().map(Action::as_str).collect())).collect();
         assert_eq!(
@@ -518,7 +491,7 @@ mod tests {
         let g = GroupId::from_stored("g");
         p.join_group(&g, &u);
         p.grant_full(GrantTarget::Group(g), "books", &["read"], Effect::Deny, false);
-        let merged = effective_grants(&p.state, &p.namespace, &u, NOW);
+        let merged = effective_grants(&p.pool.state, &p.namespace, &u, NOW);
         let effects: Vec<Effect> = merged.iter().map(|e| e.effect).collect();
         assert_eq!(effects, vec![Effect::Allow, Effect::Deny]);
     }

@@ -3,14 +3,19 @@
 //! A pool's records are stored as JSON documents keyed by kind and key; every commit also
 //! appends its mutations to the pool's changelog under the next revision, in the same
 //! transaction, guarded by the revision the writer planned against (optimistic concurrency).
+//! Several nodes sharing one database follow each other through [`Store::watch`].
 
+mod postgres;
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use async_trait::async_trait;
 use portcullis_core::ids::PoolId;
 use portcullis_core::{Mutation, Record};
 use thiserror::Error;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, Error)]
@@ -60,6 +65,24 @@ pub struct Change {
     pub mutations: Vec<Mutation>,
 }
 
+/// What a [`ChangeFeed`] reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeNotice {
+    /// `pool` committed `revision` (sent only once the commit is durable and visible).
+    Committed { pool: PoolId, revision: u64 },
+    /// The feed lost its connection and is listening again: notices sent meanwhile are lost, so
+    /// every pool must be compared with the store.
+    Resync,
+}
+
+/// Notices of commits made by any process sharing the database.
+#[async_trait]
+pub trait ChangeFeed: Send {
+    /// The next notice. After an error the feed reconnects on the next call (and then reports
+    /// [`ChangeNotice::Resync`]), so the caller should wait a moment and call again.
+    async fn next(&mut self) -> StoreResult<ChangeNotice>;
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Creates a pool and commits its initial records as revision 1.
@@ -80,8 +103,13 @@ pub trait Store: Send + Sync + 'static {
     /// Commits `mutations` as revision `expected_revision + 1`, or fails with
     /// [`StoreError::Conflict`] if the pool is no longer at `expected_revision`.
     async fn commit(&self, pool: &PoolId, expected_revision: u64, mutations: &[Mutation], now_ms: i64) -> StoreResult<u64>;
-    /// Changes after `revision`, in order.
-    async fn changes_since(&self, pool: &PoolId, revision: u64) -> StoreResult<Vec<Change>>;
+    /// At most `limit` changes after `revision`, in order.
+    async fn changes_since(&self, pool: &PoolId, revision: u64, limit: usize) -> StoreResult<Vec<Change>>;
+    /// Every pool's current revision, so a follower can find what it missed in one query.
+    async fn pool_revisions(&self) -> StoreResult<Vec<(PoolId, u64)>>;
+    /// A feed of commits made through other connections, when the backend can share its database
+    /// between processes that each hold the data in memory; `None` for a single-node backend.
+    async fn watch(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>>;
 }
 
 fn encode_record(record: &Record) -> String {
@@ -98,4 +126,33 @@ fn encode_mutations(mutations: &[Mutation]) -> String {
 
 fn decode_mutations(body: &str) -> StoreResult<Vec<Mutation>> {
     serde_json::from_str(body).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+// Rows as tuples, so every backend decodes them with `query_as` and converts them here once.
+// Each comes with the column list its queries select.
+
+const POOL_COLUMNS: &str = "id, name, created_at";
+type PoolRow = (String, String, i64);
+
+fn pool_from_row((id, name, created_at): PoolRow) -> PoolRecord {
+    PoolRecord { id: PoolId::from_stored(id), name, created_at }
+}
+
+const KEY_COLUMNS: &str = "id, pool_id, secret_ciphertext, created_at, revoked_at";
+type KeyRow = (String, String, Vec<u8>, i64, Option<i64>);
+
+fn key_from_row((id, pool, secret_ciphertext, created_at, revoked_at): KeyRow) -> AccessKeyRecord {
+    AccessKeyRecord { id, pool: PoolId::from_stored(pool), secret_ciphertext, created_at, revoked_at }
+}
+
+type ChangeRow = (i64, String);
+
+fn change_from_row((revision, mutations): ChangeRow) -> StoreResult<Change> {
+    Ok(Change { revision: revision as u64, mutations: decode_mutations(&mutations)? })
+}
+
+type RevisionRow = (String, i64);
+
+fn revision_from_row((id, revision): RevisionRow) -> (PoolId, u64) {
+    (PoolId::from_stored(id), revision as u64)
 }

@@ -59,24 +59,6 @@ impl SqliteStore {
     }
 }
 
-fn pool_from_row(row: &sqlx::sqlite::SqliteRow) -> PoolRecord {
-    PoolRecord {
-        id: PoolId::from_stored(row.get::<String, _>("id")),
-        name: row.get("name"),
-        created_at: row.get("created_at"),
-    }
-}
-
-fn key_from_row(row: &sqlx::sqlite::SqliteRow) -> AccessKeyRecord {
-    AccessKeyRecord {
-        id: row.get("id"),
-        pool: PoolId::from_stored(row.get::<String, _>("pool_id")),
-        secret_ciphertext: row.get("secret_ciphertext"),
-        created_at: row.get("created_at"),
-        revoked_at: row.get("revoked_at"),
-    }
-}
-
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_pool(&self, pool: &PoolRecord, initial: &[Mutation], now_ms: i64) -> StoreResult<()> {
@@ -99,18 +81,15 @@ impl Store for SqliteStore {
     }
 
     async fn pools(&self) -> StoreResult<Vec<PoolRecord>> {
-        let rows = sqlx::query("SELECT id, name, created_at FROM pools ORDER BY created_at, id")
-            .fetch_all(&self.db)
-            .await?;
-        Ok(rows.iter().map(pool_from_row).collect())
+        let sql = format!("SELECT {POOL_COLUMNS} FROM pools ORDER BY created_at, id");
+        let rows: Vec<PoolRow> = sqlx::query_as(&sql).fetch_all(&self.db).await?;
+        Ok(rows.into_iter().map(pool_from_row).collect())
     }
 
     async fn pool(&self, id: &str) -> StoreResult<Option<PoolRecord>> {
-        let row = sqlx::query("SELECT id, name, created_at FROM pools WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.db)
-            .await?;
-        Ok(row.as_ref().map(pool_from_row))
+        let sql = format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = ?");
+        let row: Option<PoolRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.db).await?;
+        Ok(row.map(pool_from_row))
     }
 
     async fn put_access_key(&self, key: &AccessKeyRecord) -> StoreResult<()> {
@@ -128,16 +107,15 @@ impl Store for SqliteStore {
     }
 
     async fn access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRecord>> {
-        let row = sqlx::query("SELECT * FROM access_keys WHERE id = ?").bind(id).fetch_optional(&self.db).await?;
-        Ok(row.as_ref().map(key_from_row))
+        let sql = format!("SELECT {KEY_COLUMNS} FROM access_keys WHERE id = ?");
+        let row: Option<KeyRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.db).await?;
+        Ok(row.map(key_from_row))
     }
 
     async fn access_keys(&self, pool: &PoolId) -> StoreResult<Vec<AccessKeyRecord>> {
-        let rows = sqlx::query("SELECT * FROM access_keys WHERE pool_id = ? ORDER BY created_at, id")
-            .bind(pool.as_str())
-            .fetch_all(&self.db)
-            .await?;
-        Ok(rows.iter().map(key_from_row).collect())
+        let sql = format!("SELECT {KEY_COLUMNS} FROM access_keys WHERE pool_id = ? ORDER BY created_at, id");
+        let rows: Vec<KeyRow> = sqlx::query_as(&sql).bind(pool.as_str()).fetch_all(&self.db).await?;
+        Ok(rows.into_iter().map(key_from_row).collect())
     }
 
     async fn revoke_access_key(&self, id: &str, now_ms: i64) -> StoreResult<bool> {
@@ -209,19 +187,26 @@ impl Store for SqliteStore {
         Ok(next)
     }
 
-    async fn changes_since(&self, pool: &PoolId, revision: u64) -> StoreResult<Vec<Change>> {
-        let rows = sqlx::query("SELECT revision, mutations FROM changelog WHERE pool_id = ? AND revision > ? ORDER BY revision")
-            .bind(pool.as_str())
-            .bind(revision as i64)
-            .fetch_all(&self.db)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Change {
-                    revision: row.get::<i64, _>("revision") as u64,
-                    mutations: decode_mutations(row.get("mutations"))?,
-                })
-            })
-            .collect()
+    async fn changes_since(&self, pool: &PoolId, revision: u64, limit: usize) -> StoreResult<Vec<Change>> {
+        let rows: Vec<ChangeRow> = sqlx::query_as(
+            "SELECT revision, mutations FROM changelog WHERE pool_id = ? AND revision > ? ORDER BY revision LIMIT ?",
+        )
+        .bind(pool.as_str())
+        .bind(revision as i64)
+        .bind(limit as i64)
+        .fetch_all(&self.db)
+        .await?;
+        rows.into_iter().map(change_from_row).collect()
+    }
+
+    async fn pool_revisions(&self) -> StoreResult<Vec<(PoolId, u64)>> {
+        let rows: Vec<RevisionRow> = sqlx::query_as("SELECT id, revision FROM pools").fetch_all(&self.db).await?;
+        Ok(rows.into_iter().map(revision_from_row).collect())
+    }
+
+    /// One node owns a SQLite file; operator commands only add pools and keys, which the server
+    /// looks up on demand, so there is nothing to follow.
+    async fn watch(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
+        Ok(None)
     }
 }

@@ -62,3 +62,9 @@ def seed(env) -> SeedData:
 def authing_client(env):
     """`authing` ManagementClient of pool 1, for endpoints genauth 5.1.0 lacks (README §10)."""
     return load_sdk("authing").client(env.pool1, env.host)
+
+
+@pytest.fixture(scope="session")
+def authing_pool2_client(env):
+    """`authing` ManagementClient of pool 2, for isolation checks of endpoints genauth lacks."""
+    return load_sdk("authing").client(env.pool2, env.host)

@@ -16,6 +16,16 @@ BAD_CHAR_CODE = "额！"
 BLANK_CODE = " "
 INVALID_CODES = [BAD_CHAR_CODE, BLANK_CODE]
 INVALID_CODE_IDS = ["non-ascii", "blank"]
+# Paging arguments the validator refuses (README §6), with the field the message names.
+BAD_PAGING = [
+    ({"page": 0}, "page"),
+    ({"page": -1}, "page"),
+    ({"limit": 0}, "limit"),
+    ({"limit": -1}, "limit"),
+    ({"limit": 51}, "limit"),
+    ({"limit": 10000}, "limit"),
+]
+BAD_PAGING_IDS = ["page-0", "page-minus-1", "limit-0", "limit-minus-1", "limit-51", "limit-10000"]
 
 
 def _show(resp) -> str:
@@ -59,6 +69,16 @@ def assert_error(resp, status: int, message: str, api_code: int | None = None) -
         assert resp.get("apiCode") == api_code, f"expected apiCode {api_code}:\n{_show(resp)}"
 
 
+def assert_error_status(resp, status: int) -> None:
+    """Failure envelope with this statusCode and some message, for rows whose text the contract
+    leaves open (e.g. the PROPOSED 422 business rules of principals.md §4)."""
+    assert isinstance(resp, dict), f"expected an envelope, got {resp!r}"
+    assert resp.get("statusCode") == status, f"expected statusCode {status}:\n{_show(resp)}"
+    assert isinstance(resp.get("message"), str) and resp["message"], f"expected a message:\n{_show(resp)}"
+    assert resp.get("data") is None, f"expected data null on failure:\n{_show(resp)}"
+    assert isinstance(resp.get("requestId"), str) and resp["requestId"], f"expected a requestId:\n{_show(resp)}"
+
+
 def assert_error_contains(resp, status: int, fragment: str) -> None:
     """For rows where the SDK specs only check that the message *contains* a text."""
     assert isinstance(resp, dict), f"expected an envelope, got {resp!r}"
@@ -78,6 +98,14 @@ def assert_page(data, *, min_total: int = 0):
 
 def codes_of(items, key: str = "code") -> list:
     return [item[key] for item in items]
+
+
+def new_organization(client, **overrides):
+    """create-organization (an `authing` client: genauth 5.1.0 lacks it) with a fresh code."""
+    code = unique_code("org")
+    fields = {"metadata": None, "organization_code": code, "organization_name": f"name {code}"}
+    fields.update(overrides)
+    return client.create_organization(**fields)
 
 
 # ---------------------------------------------------------------------- raw HTTP

@@ -241,21 +241,23 @@ pub fn definition_for<'a>(state: &'a PoolState, namespace: &NamespaceId, code: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::{NamespaceCode, RoleCode};
+    use crate::codes::NamespaceCode;
     use crate::ids::{RoleId, SequentialIds, UserId};
-    use crate::model::{Namespace, Role, RoleStatus, User};
+    use crate::model::Namespace;
+    use crate::test_support::{role, TestPool};
 
+    /// The shared pool holding the `default` namespace (`ns-default`), user `u1` and role
+    /// `r1` (`admin`).
     struct Fixture {
-        state: PoolState,
-        ids: SequentialIds,
+        pool: TestPool,
         user: UserId,
         role: RoleId,
     }
 
     fn fixture() -> Fixture {
-        let mut state = PoolState::default();
+        let mut pool = TestPool::new();
         let namespace = NamespaceId::from_stored("ns-default");
-        state.apply(Mutation::Put(Record::Namespace(Namespace {
+        pool.put(Record::Namespace(Namespace {
             id: namespace.clone(),
             numeric_id: 1,
             code: NamespaceCode::default_namespace(),
@@ -263,23 +265,12 @@ mod tests {
             description: None,
             created_at: 0,
             updated_at: 0,
-        })));
-        let user = UserId::from_stored("u1");
-        state.apply(Mutation::Put(Record::User(User::new(user.clone(), 0))));
-        let role = RoleId::from_stored("r1");
-        state.apply(Mutation::Put(Record::Role(Role {
-            id: role.clone(),
-            namespace,
-            code: RoleCode::parse("admin").unwrap(),
-            name: "admin".into(),
-            description: String::new(),
-            status: RoleStatus::Enable,
-            disable_time: None,
-            enable_permission_apply: false,
-            created_at: 0,
-            updated_at: 0,
-        })));
-        Fixture { state, ids: SequentialIds::default(), user, role }
+        }));
+        let user = pool.user_with_id("u1");
+        let role = role(RoleId::from_stored("r1"), namespace, "admin");
+        let role_id = role.id.clone();
+        pool.put(Record::Role(role));
+        Fixture { pool, user, role: role_id }
     }
 
     fn spec(code: &str, actions: &[&str]) -> GrantSpec {
@@ -301,14 +292,13 @@ mod tests {
     }
 
     fn run(f: &mut Fixture, now: i64, items: &[AuthorizeItem]) -> Result<(), DomainError> {
-        let planned = authorize_resources(&f.state, None, items, &mut OpContext::new(now, &mut f.ids))?;
-        f.state.apply_all(&planned.mutations);
-        Ok(())
+        f.pool.run_at(now, |s, cx| authorize_resources(s, None, items, cx))
     }
 
     fn actions_of(f: &Fixture, target: &GrantTarget, code: &str) -> Option<Vec<String>> {
         let ns = NamespaceId::from_stored("ns-default");
-        f.state
+        f.pool
+            .state
             .grant(&ns, target, &GrantCode::parse(code).unwrap())
             .map(|g| g.actions.iter().map(|a| a.to_string()).collect())
     }
@@ -323,7 +313,7 @@ mod tests {
             .unwrap();
         assert_eq!(actions_of(&f, &u, "books:1"), Some(vec!["edit".into()]));
         let ns = NamespaceId::from_stored("ns-default");
-        let grant = f.state.grant(&ns, &u, &GrantCode::parse("books:1").unwrap()).unwrap();
+        let grant = f.pool.state.grant(&ns, &u, &GrantCode::parse("books:1").unwrap()).unwrap();
         assert_eq!((grant.created_at, grant.updated_at), (10, 20));
         run(&mut f, 30, &[item(TargetType::User, &["u1"], vec![spec("books:1", &[])])]).unwrap();
         assert_eq!(actions_of(&f, &u, "books:1"), None);
@@ -335,7 +325,7 @@ mod tests {
         let f = fixture();
         let mut ids = SequentialIds::default();
         let items = [item(TargetType::User, &["u1"], vec![spec("nothing", &[])])];
-        let planned = authorize_resources(&f.state, None, &items, &mut OpContext::new(1, &mut ids)).unwrap();
+        let planned = authorize_resources(&f.pool.state, None, &items, &mut OpContext::new(1, &mut ids)).unwrap();
         assert!(planned.mutations.is_empty());
     }
 
@@ -353,7 +343,7 @@ mod tests {
                 item(TargetType::User, &["u1"], vec![spec("a", &["read"])]),
                 item(target_type, &[missing], vec![spec("a", &["read"])]),
             ];
-            let err = authorize_resources(&f.state, None, &items, &mut OpContext::new(1, &mut ids)).unwrap_err();
+            let err = authorize_resources(&f.pool.state, None, &items, &mut OpContext::new(1, &mut ids)).unwrap_err();
             assert_eq!(err, expected);
         }
     }
@@ -363,13 +353,15 @@ mod tests {
         let f = fixture();
         let mut ids = SequentialIds::default();
         let items = [item(TargetType::Role, &["admin"], vec![spec("a", &["read"])])];
-        let planned = authorize_resources(&f.state, Some("default"), &items, &mut OpContext::new(1, &mut ids)).unwrap();
+        let planned =
+            authorize_resources(&f.pool.state, Some("default"), &items, &mut OpContext::new(1, &mut ids)).unwrap();
         assert_eq!(planned.mutations.len(), 1);
         assert!(matches!(
             &planned.mutations[0],
             Mutation::Put(Record::Grant(g)) if g.target == GrantTarget::Role(f.role.clone())
         ));
-        let err = authorize_resources(&f.state, Some("other"), &items, &mut OpContext::new(1, &mut ids)).unwrap_err();
+        let err =
+            authorize_resources(&f.pool.state, Some("other"), &items, &mut OpContext::new(1, &mut ids)).unwrap_err();
         assert_eq!(err, DomainError::NamespaceNotFound);
     }
 
@@ -379,7 +371,7 @@ mod tests {
         let mut ids = SequentialIds::default();
         let mut user_item = item(TargetType::User, &["u1"], vec![spec("a", &["read"])]);
         user_item.inherit_by_children = true;
-        let planned = authorize_resources(&f.state, None, &[user_item], &mut OpContext::new(1, &mut ids)).unwrap();
+        let planned = authorize_resources(&f.pool.state, None, &[user_item], &mut OpContext::new(1, &mut ids)).unwrap();
         assert!(matches!(&planned.mutations[0], Mutation::Put(Record::Grant(g)) if !g.inherit_by_children));
     }
 
@@ -390,9 +382,10 @@ mod tests {
             item(TargetType::User, &["u1", "u1"], vec![spec("a", &["read"])]),
             item(TargetType::User, &["u1"], vec![spec("a", &["write"])]),
         ];
-        let planned = authorize_resources(&f.state, None, &items, &mut OpContext::new(1, &mut f.ids)).unwrap();
+        let planned =
+            authorize_resources(&f.pool.state, None, &items, &mut OpContext::new(1, &mut f.pool.ids)).unwrap();
         assert_eq!(planned.mutations.len(), 1);
-        f.state.apply_all(&planned.mutations);
+        f.pool.state.apply_all(&planned.mutations);
         assert_eq!(actions_of(&f, &GrantTarget::User(f.user.clone()), "a"), Some(vec!["write".into()]));
     }
 

@@ -172,35 +172,16 @@ pub fn members_newest_first<'a>(state: &'a PoolState, group: &'a GroupId) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::GrantCode;
     use crate::ids::{NamespaceId, SequentialIds};
-    use crate::model::{Effect, Grant, ResourceType, User};
+    use crate::test_support::{grant, TestPool};
 
-    struct Pool {
-        state: PoolState,
-        ids: SequentialIds,
-        now: i64,
+    /// This module's helpers on the shared pool.
+    trait GroupPool {
+        fn group(&mut self, code: &str) -> GroupId;
+        fn members(&self, code: &str) -> Vec<UserId>;
     }
 
-    impl Pool {
-        fn new() -> Self {
-            Self { state: PoolState::default(), ids: SequentialIds::default(), now: 0 }
-        }
-
-        /// Plans with a fresh clock tick and applies the result.
-        fn run<T>(&mut self, op: impl FnOnce(&PoolState, &mut OpContext) -> Plan<T>) -> Result<T, DomainError> {
-            self.now += 1;
-            let planned = op(&self.state, &mut OpContext::new(self.now, &mut self.ids))?;
-            self.state.apply_all(&planned.mutations);
-            Ok(planned.output)
-        }
-
-        fn user(&mut self) -> UserId {
-            let id: UserId = OpContext::new(0, &mut self.ids).new_id();
-            self.state.apply(Mutation::Put(Record::User(User::new(id.clone(), 0))));
-            id
-        }
-
+    impl GroupPool for TestPool {
         fn group(&mut self, code: &str) -> GroupId {
             self.run(|s, cx| create(s, new(code), cx)).unwrap()
         }
@@ -226,7 +207,7 @@ mod tests {
 
     #[test]
     fn created_groups_are_static_and_batches_keep_request_order() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let created = pool.run(|s, cx| create_batch(s, vec![new("b"), new("a")], cx)).unwrap();
         assert_eq!(created.len(), 2);
         assert_eq!(pool.state.group(&created[0]).unwrap().code.as_str(), "b");
@@ -235,7 +216,7 @@ mod tests {
 
     #[test]
     fn batch_with_an_existing_or_repeated_code_plans_nothing() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         pool.group("taken");
         for batch in [vec![new("fresh"), new("taken")], vec![new("twice"), new("twice")]] {
             let err = create_batch(&pool.state, batch, &mut OpContext::new(9, &mut pool.ids)).unwrap_err();
@@ -245,7 +226,7 @@ mod tests {
 
     #[test]
     fn rename_keeps_the_id_so_grants_and_members_follow() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let user = pool.user();
         let id = pool.group("old");
         pool.run(|s, cx| add_members(s, "old", &ids(&[&user]), cx)).unwrap();
@@ -257,7 +238,7 @@ mod tests {
 
     #[test]
     fn rename_onto_another_group_or_unknown_group_is_refused() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         pool.group("a");
         pool.group("b");
         let onto_b = GroupChanges { new_code: Some(GroupCode::parse("b").unwrap()), ..Default::default() };
@@ -278,7 +259,7 @@ mod tests {
 
     #[test]
     fn membership_changes_with_an_unknown_user_change_nothing() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let known = pool.user();
         pool.group("g");
         let batch = vec![known.to_string(), "no-such-user".to_owned()];
@@ -292,7 +273,7 @@ mod tests {
 
     #[test]
     fn adding_is_idempotent_and_keeps_the_first_joining_time() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let user = pool.user();
         let group = pool.group("g");
         pool.run(|s, cx| add_members(s, "g", &ids(&[&user, &user]), cx)).unwrap();
@@ -307,7 +288,7 @@ mod tests {
 
     #[test]
     fn deleting_a_group_removes_its_grants_and_memberships_only() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let user = pool.user();
         let doomed = pool.group("doomed");
         let kept = pool.group("kept");
@@ -316,17 +297,7 @@ mod tests {
         }
         let namespace = NamespaceId::from_stored("ns");
         for group in [&doomed, &kept] {
-            pool.state.apply(Mutation::Put(Record::Grant(Grant {
-                namespace: namespace.clone(),
-                target: GrantTarget::Group(group.clone()),
-                code: GrantCode::parse("doc:1").unwrap(),
-                resource_type: ResourceType::Data,
-                actions: vec![],
-                effect: Effect::Allow,
-                inherit_by_children: false,
-                created_at: 0,
-                updated_at: 0,
-            })));
+            pool.put(Record::Grant(grant(namespace.clone(), GrantTarget::Group(group.clone()), "doc:1")));
         }
         let codes = vec!["doomed".to_owned(), "doomed".to_owned(), "unknown".to_owned()];
         pool.run(|s, _| delete_batch(s, &codes)).unwrap();
@@ -339,7 +310,7 @@ mod tests {
 
     #[test]
     fn search_matches_code_or_name_and_lists_newest_first() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         pool.group("alpha");
         pool.group("beta");
         let mut named = new("gamma");
@@ -352,7 +323,7 @@ mod tests {
 
     #[test]
     fn members_are_listed_most_recent_first() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let (first, second) = (pool.user(), pool.user());
         let group = pool.group("g");
         pool.run(|s, cx| add_members(s, "g", &ids(&[&first]), cx)).unwrap();

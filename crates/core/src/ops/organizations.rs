@@ -560,33 +560,18 @@ pub fn remove_department_members(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::{GrantCode, RoleCode};
-    use crate::ids::{NamespaceId, RoleId, SequentialIds};
-    use crate::model::{Effect, Grant, ResourceType, Role, RoleAssignment, RoleStatus, User};
+    use crate::ids::{NamespaceId, RoleId};
+    use crate::test_support::{grant, role, role_assignment, TestPool};
 
-    struct Pool {
-        state: PoolState,
-        ids: SequentialIds,
-        now: i64,
+    /// This module's helpers on the shared pool.
+    trait OrganizationPool {
+        fn organization(&mut self, code: &str) -> Organization;
+        fn department(&mut self, organization: &str, parent: &str, code: &str) -> DepartmentId;
+        fn named_user(&mut self, name: &str) -> UserId;
+        fn join(&mut self, organization: &str, department: &DepartmentId, users: &[&UserId]);
     }
 
-    impl Pool {
-        fn new() -> Self {
-            Self {
-                state: PoolState::default(),
-                ids: SequentialIds::default(),
-                now: 0,
-            }
-        }
-
-        fn run<T>(&mut self, plan: impl FnOnce(&PoolState, &mut OpContext) -> Plan<T>) -> Result<T, DomainError> {
-            self.now += 1;
-            let mut cx = OpContext::new(self.now, &mut self.ids);
-            let planned = plan(&self.state, &mut cx)?;
-            self.state.apply_all(&planned.mutations);
-            Ok(planned.output)
-        }
-
+    impl OrganizationPool for TestPool {
         fn organization(&mut self, code: &str) -> Organization {
             let input = NewOrganization {
                 code: Some(OrganizationCode::parse(code).unwrap()),
@@ -613,41 +598,36 @@ mod tests {
             self.run(|s, cx| create_department(s, input.clone(), cx)).unwrap()
         }
 
-        fn user(&mut self, name: &str) -> UserId {
+        /// A user whose username and name are `name`, created one millisecond after the
+        /// previous write.
+        fn named_user(&mut self, name: &str) -> UserId {
             self.now += 1;
-            let id: UserId = OpContext::new(self.now, &mut self.ids).new_id();
-            self.state.apply(Mutation::Put(Record::User(User {
+            let id: UserId = self.new_id();
+            self.put(Record::User(User {
                 username: Some(name.to_owned()),
                 name: Some(name.to_owned()),
                 ..User::new(id.clone(), self.now)
-            })));
+            }));
             id
         }
 
         fn join(&mut self, organization: &str, department: &DepartmentId, users: &[&UserId]) {
             let users: Vec<String> = users.iter().map(|u| u.to_string()).collect();
-            self.run(|s, cx| add_department_members(s, organization, &by_id(department.as_str()), &users, cx))
-                .unwrap();
+            self.run(|s, cx| add_department_members(s, organization, &by_id(department.as_str()), &users, cx)).unwrap();
         }
     }
 
     fn by_id(id: &str) -> DepartmentRef {
-        DepartmentRef {
-            id: id.to_owned(),
-            id_type: DepartmentIdType::DepartmentId,
-        }
+        DepartmentRef { id: id.to_owned(), id_type: DepartmentIdType::DepartmentId }
     }
 
     fn move_under(parent: &str) -> DepartmentChanges {
-        DepartmentChanges {
-            parent: Some(by_id(parent)),
-            ..Default::default()
-        }
+        DepartmentChanges { parent: Some(by_id(parent)), ..Default::default() }
     }
 
     #[test]
     fn an_organization_comes_with_a_root_named_after_it() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let org = pool.organization("acme");
         let root = pool.state.department(org.root_department.as_str()).unwrap();
         assert_eq!(root.parent, None);
@@ -659,20 +639,12 @@ mod tests {
 
     #[test]
     fn an_empty_code_gets_a_generated_one_and_duplicates_are_refused() {
-        let mut pool = Pool::new();
-        let input = NewOrganization {
-            code: None,
-            name: "x".into(),
-            description: None,
-            open_department_id: None,
-        };
+        let mut pool = TestPool::new();
+        let input = NewOrganization { code: None, name: "x".into(), description: None, open_department_id: None };
         let id = pool.run(|s, cx| create_organization(s, input.clone(), cx)).unwrap();
         assert_eq!(pool.state.organization(&id).unwrap().code.as_str(), id.as_str());
         pool.organization("acme");
-        let again = NewOrganization {
-            code: Some(OrganizationCode::parse("acme").unwrap()),
-            ..input
-        };
+        let again = NewOrganization { code: Some(OrganizationCode::parse("acme").unwrap()), ..input };
         assert_eq!(
             pool.run(|s, cx| create_organization(s, again.clone(), cx)).unwrap_err(),
             DomainError::AlreadyExists(Duplicate::Organization)
@@ -681,7 +653,7 @@ mod tests {
 
     #[test]
     fn departments_are_found_by_id_open_id_and_code_only_inside_their_organization() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let acme = pool.organization("acme");
         let other = pool.organization("other");
         let sales = pool.department("acme", "root", "sales");
@@ -690,10 +662,7 @@ mod tests {
             ("open-sales", DepartmentIdType::OpenDepartmentId),
             ("sales", DepartmentIdType::Code),
         ] {
-            assert_eq!(
-                find_department(&pool.state, Some(&acme), raw, id_type).unwrap().id,
-                sales
-            );
+            assert_eq!(find_department(&pool.state, Some(&acme), raw, id_type).unwrap().id, sales);
             assert_eq!(find_department(&pool.state, None, raw, id_type).unwrap().id, sales);
             assert_eq!(
                 find_department(&pool.state, Some(&other), raw, id_type).unwrap_err(),
@@ -705,7 +674,7 @@ mod tests {
 
     #[test]
     fn codes_and_open_ids_are_unique_within_an_organization_only() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         pool.organization("acme");
         pool.organization("other");
         pool.department("acme", "root", "sales");
@@ -723,183 +692,111 @@ mod tests {
         };
         let err = pool.run(|s, cx| create_department(s, input.clone(), cx)).unwrap_err();
         assert_eq!(err, DomainError::AlreadyExists(Duplicate::Department));
-        let by_open_id = NewDepartment {
-            code: None,
-            open_department_id: Some("open-sales".into()),
-            ..input
-        };
-        let err = pool
-            .run(|s, cx| create_department(s, by_open_id.clone(), cx))
-            .unwrap_err();
+        let by_open_id = NewDepartment { code: None, open_department_id: Some("open-sales".into()), ..input };
+        let err = pool.run(|s, cx| create_department(s, by_open_id.clone(), cx)).unwrap_err();
         assert_eq!(err, DomainError::AlreadyExists(Duplicate::Department));
     }
 
     #[test]
     fn moves_refuse_the_root_and_cycles() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let org = pool.organization("acme");
         let a = pool.department("acme", "root", "a");
         let b = pool.department("acme", a.as_str(), "b");
         let c = pool.department("acme", b.as_str(), "c");
         let root = org.root_department.as_str();
-        let refuse = |pool: &mut Pool, who: &str, under: &str| {
-            pool.run(|s, cx| update_department(s, "acme", &by_id(who), move_under(under), cx))
-                .unwrap_err()
+        let refuse = |pool: &mut TestPool, who: &str, under: &str| {
+            pool.run(|s, cx| update_department(s, "acme", &by_id(who), move_under(under), cx)).unwrap_err()
         };
-        assert_eq!(
-            refuse(&mut pool, root, a.as_str()),
-            DomainError::Rule(Rule::RootDepartmentImmovable)
-        );
-        assert_eq!(
-            refuse(&mut pool, a.as_str(), a.as_str()),
-            DomainError::Rule(Rule::DepartmentMovedIntoOwnSubtree)
-        );
-        assert_eq!(
-            refuse(&mut pool, a.as_str(), c.as_str()),
-            DomainError::Rule(Rule::DepartmentMovedIntoOwnSubtree)
-        );
-        pool.run(|s, cx| update_department(s, "acme", &by_id(c.as_str()), move_under("root"), cx))
-            .unwrap();
-        assert_eq!(
-            pool.state
-                .department(c.as_str())
-                .unwrap()
-                .parent
-                .as_ref()
-                .unwrap()
-                .as_str(),
-            root
-        );
+        assert_eq!(refuse(&mut pool, root, a.as_str()), DomainError::Rule(Rule::RootDepartmentImmovable));
+        assert_eq!(refuse(&mut pool, a.as_str(), a.as_str()), DomainError::Rule(Rule::DepartmentMovedIntoOwnSubtree));
+        assert_eq!(refuse(&mut pool, a.as_str(), c.as_str()), DomainError::Rule(Rule::DepartmentMovedIntoOwnSubtree));
+        pool.run(|s, cx| update_department(s, "acme", &by_id(c.as_str()), move_under("root"), cx)).unwrap();
+        assert_eq!(pool.state.department(c.as_str()).unwrap().parent.as_ref().unwrap().as_str(), root);
         assert!(pool.state.child_departments(&b).next().is_none());
     }
 
     #[test]
     fn renaming_the_root_renames_the_organization() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let org = pool.organization("acme");
-        let changes = DepartmentChanges {
-            name: Some("ACME Inc".into()),
-            ..Default::default()
-        };
-        pool.run(|s, cx| update_department(s, "acme", &by_id("root"), changes.clone(), cx))
-            .unwrap();
+        let changes = DepartmentChanges { name: Some("ACME Inc".into()), ..Default::default() };
+        pool.run(|s, cx| update_department(s, "acme", &by_id("root"), changes.clone(), cx)).unwrap();
         assert_eq!(pool.state.organization(&org.id).unwrap().name, "ACME Inc");
     }
 
     #[test]
     fn changing_the_organization_code_follows_on_the_root() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let org = pool.organization("acme");
         let changes = OrganizationChanges {
             new_code: Some(OrganizationCode::parse("acme2").unwrap()),
             name: Some("renamed".into()),
             ..Default::default()
         };
-        pool.run(|s, cx| update_organization(s, "acme", changes.clone(), cx))
-            .unwrap();
+        pool.run(|s, cx| update_organization(s, "acme", changes.clone(), cx)).unwrap();
         assert!(pool.state.organization_by_code("acme").is_none());
         let root = pool.state.department(org.root_department.as_str()).unwrap();
-        assert_eq!(
-            (root.code.as_ref().unwrap().as_str(), root.name.as_str()),
-            ("acme2", "renamed")
-        );
+        assert_eq!((root.code.as_ref().unwrap().as_str(), root.name.as_str()), ("acme2", "renamed"));
     }
 
     #[test]
     fn unknown_leaders_refuse_the_update() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         pool.organization("acme");
-        let changes = OrganizationChanges {
-            leader_user_ids: Some(vec!["nobody".into()]),
-            ..Default::default()
-        };
+        let changes = OrganizationChanges { leader_user_ids: Some(vec!["nobody".into()]), ..Default::default() };
         assert_eq!(
-            pool.run(|s, cx| update_organization(s, "acme", changes.clone(), cx))
-                .unwrap_err(),
+            pool.run(|s, cx| update_organization(s, "acme", changes.clone(), cx)).unwrap_err(),
             DomainError::UserNotFound
         );
     }
 
     /// Puts a department grant and a department role assignment in place.
-    fn authorize(pool: &mut Pool, department: &DepartmentId) {
-        let role = Role {
-            id: RoleId::from_stored("r1"),
-            namespace: NamespaceId::from_stored("ns"),
-            code: RoleCode::parse("r").unwrap(),
-            name: "r".into(),
-            description: String::new(),
-            status: RoleStatus::Enable,
-            disable_time: None,
-            enable_permission_apply: false,
-            created_at: 0,
-            updated_at: 0,
-        };
-        pool.state.apply(Mutation::Put(Record::RoleAssignment(RoleAssignment {
-            role: role.id.clone(),
-            assignee: Assignee::Department(department.clone()),
-            inherit_by_children: false,
-            enable_time: None,
-            end_time: None,
-            created_at: 0,
-        })));
-        pool.state.apply(Mutation::Put(Record::Role(role)));
-        pool.state.apply(Mutation::Put(Record::Grant(Grant {
-            namespace: NamespaceId::from_stored("ns"),
-            target: GrantTarget::Department(department.clone()),
-            code: GrantCode::parse("doc:1").unwrap(),
-            resource_type: ResourceType::Data,
-            actions: Vec::new(),
-            effect: Effect::Allow,
-            inherit_by_children: false,
-            created_at: 0,
-            updated_at: 0,
-        })));
+    fn authorize(pool: &mut TestPool, department: &DepartmentId) {
+        let role = role(RoleId::from_stored("r1"), NamespaceId::from_stored("ns"), "r");
+        pool.put(Record::RoleAssignment(role_assignment(role.id.clone(), Assignee::Department(department.clone()))));
+        pool.put(Record::Role(role));
+        pool.put(Record::Grant(grant(
+            NamespaceId::from_stored("ns"),
+            GrantTarget::Department(department.clone()),
+            "doc:1",
+        )));
     }
 
     fn traces_of(state: &PoolState, department: &DepartmentId) -> usize {
-        state
-            .roles_assigned_to(&Assignee::Department(department.clone()))
-            .count()
-            + state
-                .grants_of_target(&GrantTarget::Department(department.clone()))
-                .count()
+        state.roles_assigned_to(&Assignee::Department(department.clone())).count()
+            + state.grants_of_target(&GrantTarget::Department(department.clone())).count()
             + state.department_members(department).count()
     }
 
     #[test]
     fn deleting_a_department_refuses_root_and_parents_and_cleans_up_the_rest() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         pool.organization("acme");
         let a = pool.department("acme", "root", "a");
         let b = pool.department("acme", a.as_str(), "b");
-        let user = pool.user("u");
+        let user = pool.named_user("u");
         pool.join("acme", &b, &[&user]);
         authorize(&mut pool, &b);
         assert_eq!(
-            pool.run(|s, _| delete_department(s, "acme", &by_id("root")))
-                .unwrap_err(),
+            pool.run(|s, _| delete_department(s, "acme", &by_id("root"))).unwrap_err(),
             DomainError::Rule(Rule::RootDepartmentUndeletable)
         );
         assert_eq!(
-            pool.run(|s, _| delete_department(s, "acme", &by_id(a.as_str())))
-                .unwrap_err(),
+            pool.run(|s, _| delete_department(s, "acme", &by_id(a.as_str()))).unwrap_err(),
             DomainError::Rule(Rule::DepartmentHasChildren)
         );
         assert_eq!(traces_of(&pool.state, &b), 3);
-        pool.run(|s, _| delete_department(s, "acme", &by_id(b.as_str())))
-            .unwrap();
+        pool.run(|s, _| delete_department(s, "acme", &by_id(b.as_str()))).unwrap();
         assert!(pool.state.department(b.as_str()).is_none());
         assert_eq!(traces_of(&pool.state, &b), 0);
-        assert!(
-            pool.state.user(user.as_str()).is_some(),
-            "members are detached, not deleted"
-        );
+        assert!(pool.state.user(user.as_str()).is_some(), "members are detached, not deleted");
         assert!(pool.state.role(&RoleId::from_stored("r1")).is_some());
     }
 
     #[test]
     fn deleting_an_organization_removes_a_deep_tree_without_recursion() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let org = pool.organization("acme");
         let other = pool.organization("other");
         let mut parent = org.root_department.clone();
@@ -908,7 +805,7 @@ mod tests {
             parent = pool.department("acme", parent.as_str(), &format!("d{depth}"));
             chain.push(parent.clone());
         }
-        let user = pool.user("u");
+        let user = pool.named_user("u");
         pool.join("acme", &parent, &[&user]);
         authorize(&mut pool, &parent);
         let deepest = &chain[199];
@@ -919,77 +816,49 @@ mod tests {
         assert!(pool.state.organization_by_code("acme").is_none());
         assert!(pool.state.department(deepest.as_str()).is_none());
         assert_eq!(traces_of(&pool.state, deepest), 0);
-        assert_eq!(
-            pool.state.departments().count(),
-            1,
-            "only the other organization's root is left"
-        );
+        assert_eq!(pool.state.departments().count(), 1, "only the other organization's root is left");
         assert!(pool.state.department(other.root_department.as_str()).is_some());
     }
 
     #[test]
     fn adding_members_is_all_or_nothing_and_idempotent() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         pool.organization("acme");
         let a = pool.department("acme", "root", "a");
         let b = pool.department("acme", "root", "b");
-        let user = pool.user("u");
+        let user = pool.named_user("u");
         let users = vec![user.to_string(), "ghost".to_owned()];
-        let err = pool
-            .run(|s, cx| add_department_members(s, "acme", &by_id(a.as_str()), &users, cx))
-            .unwrap_err();
+        let err = pool.run(|s, cx| add_department_members(s, "acme", &by_id(a.as_str()), &users, cx)).unwrap_err();
         assert_eq!(err, DomainError::UserNotFound);
         assert_eq!(pool.state.department_members(&a).count(), 0);
         pool.join("acme", &a, &[&user, &user]);
         pool.join("acme", &a, &[&user]);
         pool.join("acme", &b, &[&user]);
         assert_eq!(pool.state.department_members(&a).count(), 1);
-        assert!(
-            pool.state.department_membership(&a, &user).unwrap().is_main,
-            "first department is main"
-        );
+        assert!(pool.state.department_membership(&a, &user).unwrap().is_main, "first department is main");
         assert!(!pool.state.department_membership(&b, &user).unwrap().is_main);
         let remove = vec![user.to_string(), "ghost".to_owned()];
-        pool.run(|s, _| remove_department_members(s, "acme", &by_id(a.as_str()), &remove))
-            .unwrap();
+        pool.run(|s, _| remove_department_members(s, "acme", &by_id(a.as_str()), &remove)).unwrap();
         assert_eq!(pool.state.department_members(&a).count(), 0);
     }
 
     #[test]
     fn member_listings_are_distinct_filtered_and_sorted() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let org = pool.organization("acme");
         let a = pool.department("acme", "root", "a");
-        let alice = pool.user("alice");
-        let bob = pool.user("bob");
+        let alice = pool.named_user("alice");
+        let bob = pool.named_user("bob");
         pool.join("acme", &org.root_department, &[&alice]);
         pool.join("acme", &a, &[&bob, &alice]);
         let root = &org.root_department;
         let names = |query: &MemberQuery| -> Vec<String> {
-            department_members(&pool.state, root, query)
-                .iter()
-                .map(|u| u.name.clone().unwrap())
-                .collect()
+            department_members(&pool.state, root, query).iter().map(|u| u.name.clone().unwrap()).collect()
         };
         assert_eq!(names(&MemberQuery::default()), ["alice"]);
-        let subtree = MemberQuery {
-            include_descendants: true,
-            ..Default::default()
-        };
+        let subtree = MemberQuery { include_descendants: true, ..Default::default() };
         assert_eq!(names(&subtree), ["alice", "bob"], "alice joined first, ascending");
-        assert_eq!(
-            names(&MemberQuery {
-                descending: true,
-                ..subtree.clone()
-            }),
-            ["bob", "alice"]
-        );
-        assert_eq!(
-            names(&MemberQuery {
-                keywords: Some("BO"),
-                ..subtree
-            }),
-            ["bob"]
-        );
+        assert_eq!(names(&MemberQuery { descending: true, ..subtree.clone() }), ["bob", "alice"]);
+        assert_eq!(names(&MemberQuery { keywords: Some("BO"), ..subtree }), ["bob"]);
     }
 }

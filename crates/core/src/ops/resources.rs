@@ -278,58 +278,26 @@ pub fn associate_tenant(state: &PoolState, app_id: &str, code: &str, linked: boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::{GrantCode, NamespaceCode};
-    use crate::ids::{SequentialIds, UserId};
-    use crate::model::{Effect, Grant, GrantTarget};
-    use crate::ops::namespaces;
+    use crate::codes::GrantCode;
+    use crate::ids::UserId;
+    use crate::model::GrantTarget;
+    use crate::test_support::{grant, TestPool};
 
-    struct Pool {
-        state: PoolState,
-        ids: SequentialIds,
-        now: i64,
+    /// This module's helpers on the shared pool.
+    trait ResourcePool {
+        fn create(&mut self, namespace: Option<&str>, code: &str) -> ResourceId;
+        fn grant(&mut self, namespace: &NamespaceId, code: &str);
+        fn grant_codes(&self) -> Vec<&str>;
+        fn default_id(&self) -> NamespaceId;
     }
 
-    impl Pool {
-        fn new() -> Self {
-            let mut ids = SequentialIds::default();
-            let mut state = PoolState::default();
-            state.apply(namespaces::create_default(&mut OpContext::new(0, &mut ids)));
-            Self { state, ids, now: 0 }
-        }
-
-        fn run<T>(&mut self, op: impl FnOnce(&PoolState, &mut OpContext) -> Plan<T>) -> Result<T, DomainError> {
-            self.now += 1;
-            let planned = op(&self.state, &mut OpContext::new(self.now, &mut self.ids))?;
-            self.state.apply_all(&planned.mutations);
-            Ok(planned.output)
-        }
-
-        fn namespace(&mut self, code: &str) -> NamespaceId {
-            let input = namespaces::NewNamespace {
-                code: NamespaceCode::parse(code).unwrap(),
-                name: None,
-                description: None,
-            };
-            self.run(|s, cx| namespaces::create(s, input, cx)).unwrap()
-        }
-
+    impl ResourcePool for TestPool {
         fn create(&mut self, namespace: Option<&str>, code: &str) -> ResourceId {
             self.run(|s, cx| create(s, namespace, new(code), cx)).unwrap()
         }
 
         fn grant(&mut self, namespace: &NamespaceId, code: &str) {
-            let grant = Grant {
-                namespace: namespace.clone(),
-                target: GrantTarget::User(UserId::from_stored("u1")),
-                code: GrantCode::parse(code).unwrap(),
-                resource_type: ResourceType::Data,
-                actions: Vec::new(),
-                effect: Effect::Allow,
-                inherit_by_children: false,
-                created_at: 0,
-                updated_at: 0,
-            };
-            self.state.apply(Mutation::Put(Record::Grant(grant)));
+            self.put(Record::Grant(grant(namespace.clone(), GrantTarget::User(UserId::from_stored("u1")), code)));
         }
 
         fn grant_codes(&self) -> Vec<&str> {
@@ -344,10 +312,7 @@ mod tests {
     }
 
     fn action(name: &str, description: &str) -> ResourceAction {
-        ResourceAction {
-            name: name.into(),
-            description: description.into(),
-        }
+        ResourceAction { name: name.into(), description: description.into() }
     }
 
     fn new(code: &str) -> NewResource {
@@ -373,7 +338,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_per_namespace_only() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.namespace("ns2");
         pool.create(None, "books");
         pool.create(Some("ns2"), "books");
@@ -385,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_batch_with_any_duplicate_plans_nothing() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.create(None, "books");
         for batch in [vec![new("a"), new("books")], vec![new("b"), new("b")]] {
             let refused = pool.run(|s, cx| create_batch(s, None, batch, cx));
@@ -396,7 +361,7 @@ mod tests {
 
     #[test]
     fn update_replaces_only_what_is_given() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let mut input = new("books");
         input.spec.name = Some("Books".into());
         input.spec.actions = DeclaredActions::new(vec![action("read", "")]).unwrap();
@@ -420,7 +385,7 @@ mod tests {
 
     #[test]
     fn deleting_a_definition_removes_grants_on_the_class_and_its_instances_only() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let default = pool.default_id();
         let other = pool.namespace("ns2");
         pool.create(None, "books");
@@ -433,32 +398,25 @@ mod tests {
         assert_eq!(pool.grant_codes(), vec!["books:1", "bookshelf", "pens:1"]);
         assert!(pool
             .state
-            .grant(
-                &other,
-                &GrantTarget::User(UserId::from_stored("u1")),
-                &GrantCode::parse("books:1").unwrap()
-            )
+            .grant(&other, &GrantTarget::User(UserId::from_stored("u1")), &GrantCode::parse("books:1").unwrap())
             .is_some());
     }
 
     #[test]
     fn deleting_unknown_codes_succeeds_and_changes_nothing() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let default = pool.default_id();
         pool.grant(&default, "ghost:1");
         for code in ["ghost", "", " ", "额！"] {
             let planned = delete(&pool.state, None, code).unwrap();
             assert!(planned.mutations.is_empty(), "{code:?}");
         }
-        assert_eq!(
-            delete(&pool.state, Some("nope"), "ghost").unwrap_err(),
-            DomainError::NamespaceNotFound
-        );
+        assert_eq!(delete(&pool.state, Some("nope"), "ghost").unwrap_err(), DomainError::NamespaceNotFound);
     }
 
     #[test]
     fn batch_delete_takes_the_union_of_codes_and_ids_of_its_namespace_once() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let default = pool.default_id();
         pool.namespace("ns2");
         let a = pool.create(None, "a");
@@ -480,28 +438,25 @@ mod tests {
 
     #[test]
     fn delete_by_ids_crosses_namespaces() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.namespace("ns2");
         let a = pool.create(None, "a");
         let b = pool.create(Some("ns2"), "b");
-        pool.run(|s, _| delete_by_ids(s, &[a.to_string(), b.to_string(), "unknown".into()]))
-            .unwrap();
+        pool.run(|s, _| delete_by_ids(s, &[a.to_string(), b.to_string(), "unknown".into()])).unwrap();
         assert_eq!(pool.state.resources().count(), 0);
     }
 
     #[test]
     fn tenant_link_prefers_the_application_namespace_then_default() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.namespace("app1");
         let in_default = pool.create(None, "books");
         let in_app = pool.create(Some("app1"), "pens");
-        pool.run(|s, cx| associate_tenant(s, "app1", "books", true, cx))
-            .unwrap();
+        pool.run(|s, cx| associate_tenant(s, "app1", "books", true, cx)).unwrap();
         pool.run(|s, cx| associate_tenant(s, "app1", "pens", true, cx)).unwrap();
         assert!(pool.state.resource(in_default.as_str()).unwrap().linked_to_tenant);
         assert!(pool.state.resource(in_app.as_str()).unwrap().linked_to_tenant);
-        pool.run(|s, cx| associate_tenant(s, "unknown-app", "books", false, cx))
-            .unwrap();
+        pool.run(|s, cx| associate_tenant(s, "unknown-app", "books", false, cx)).unwrap();
         assert!(!pool.state.resource(in_default.as_str()).unwrap().linked_to_tenant);
         let missing = pool.run(|s, cx| associate_tenant(s, "unknown-app", "pens", true, cx));
         assert_eq!(missing.unwrap_err(), DomainError::ResourceNotFound);
@@ -509,7 +464,7 @@ mod tests {
 
     #[test]
     fn listings_filter_and_put_the_newest_first() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.namespace("ns2");
         pool.create(None, "alpha");
         let mut api = new("beta");
@@ -519,21 +474,13 @@ mod tests {
         pool.create(Some("ns2"), "gamma");
         let codes = |found: Vec<&Resource>| found.iter().map(|r| r.code.to_string()).collect::<Vec<_>>();
         assert_eq!(codes(list(&pool.state, None, None).unwrap()), ["beta", "alpha"]);
-        assert_eq!(
-            codes(list(&pool.state, None, Some(ResourceType::Api)).unwrap()),
-            ["beta"]
-        );
+        assert_eq!(codes(list(&pool.state, None, Some(ResourceType::Api)).unwrap()), ["beta"]);
         assert_eq!(codes(list_common(&pool.state, None, None)), ["gamma", "beta", "alpha"]);
         assert_eq!(codes(list_common(&pool.state, Some("bravo"), None)), ["beta"]);
         assert_eq!(codes(list_common(&pool.state, Some("ALP"), None)), ["alpha"]);
         let only = ["ns2".to_owned(), "unknown".to_owned()];
         assert_eq!(codes(list_common(&pool.state, None, Some(&only))), ["gamma"]);
-        let batch = [
-            "gamma".to_owned(),
-            "beta".to_owned(),
-            "额！ ".to_owned(),
-            "alpha".to_owned(),
-        ];
+        let batch = ["gamma".to_owned(), "beta".to_owned(), "额！ ".to_owned(), "alpha".to_owned()];
         assert_eq!(codes(get_batch(&pool.state, None, &batch).unwrap()), ["beta", "alpha"]);
     }
 }

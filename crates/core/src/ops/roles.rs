@@ -328,76 +328,31 @@ pub fn departments<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::GrantCode;
-    use crate::ids::{DepartmentId, OrganizationId, SequentialIds, UserId};
-    use crate::model::{Effect, Grant, ResourceType};
+    use crate::ids::{DepartmentId, OrganizationId, UserId};
+    use crate::test_support::{department, grant, TestPool};
 
-    struct Pool {
-        state: PoolState,
-        ids: SequentialIds,
-        now: i64,
+    /// This module's helpers on the shared pool.
+    trait RolePool {
+        fn role(&mut self, namespace: Option<&str>, code: &str) -> RoleId;
+        fn department(&mut self) -> DepartmentId;
+        fn grant_to_role(&mut self, role: &RoleId);
     }
 
-    impl Pool {
-        fn new() -> Self {
-            let mut pool = Self { state: PoolState::default(), ids: SequentialIds::default(), now: 0 };
-            let default = crate::ops::namespaces::create_default(&mut OpContext::new(0, &mut pool.ids));
-            pool.state.apply(default);
-            pool
-        }
-
-        /// Plans with a fresh context one millisecond later than the previous plan.
-        fn plan<T>(&mut self, op: impl FnOnce(&PoolState, &mut OpContext) -> Plan<T>) -> Result<T, DomainError> {
-            self.now += 1;
-            let planned = op(&self.state, &mut OpContext::new(self.now, &mut self.ids))?;
-            self.state.apply_all(&planned.mutations);
-            Ok(planned.output)
-        }
-
+    impl RolePool for TestPool {
         fn role(&mut self, namespace: Option<&str>, code: &str) -> RoleId {
             let input = new_role(namespace, code);
-            self.plan(|s, cx| create(s, input, cx)).unwrap()
-        }
-
-        fn user(&mut self) -> UserId {
-            let id: UserId = OpContext::new(0, &mut self.ids).new_id();
-            self.state.apply(Mutation::Put(Record::User(User::new(id.clone(), 0))));
-            id
+            self.run(|s, cx| create(s, input, cx)).unwrap()
         }
 
         fn department(&mut self) -> DepartmentId {
-            let id: DepartmentId = OpContext::new(0, &mut self.ids).new_id();
-            self.state.apply(Mutation::Put(Record::Department(Department {
-                id: id.clone(),
-                organization: OrganizationId::from_stored("org"),
-                parent: None,
-                code: None,
-                name: "d".into(),
-                description: None,
-                open_department_id: None,
-                leader_user_ids: vec![],
-                is_virtual_node: false,
-                status: true,
-                custom_data: None,
-                created_at: 0,
-                updated_at: 0,
-            })));
+            let id: DepartmentId = self.new_id();
+            self.put(Record::Department(department(id.clone(), OrganizationId::from_stored("org"), "d")));
             id
         }
 
         fn grant_to_role(&mut self, role: &RoleId) {
             let namespace = self.state.role(role).unwrap().namespace.clone();
-            self.state.apply(Mutation::Put(Record::Grant(Grant {
-                namespace,
-                target: GrantTarget::Role(role.clone()),
-                code: GrantCode::parse("books:1").unwrap(),
-                resource_type: ResourceType::Data,
-                actions: vec![],
-                effect: Effect::Allow,
-                inherit_by_children: false,
-                created_at: 0,
-                updated_at: 0,
-            })));
+            self.put(Record::Grant(grant(namespace, GrantTarget::Role(role.clone()), "books:1")));
         }
     }
 
@@ -421,7 +376,7 @@ mod tests {
 
     #[test]
     fn create_defaults_name_description_and_status() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "admin");
         let role = pool.state.role(&id).unwrap();
         assert_eq!((role.name.as_str(), role.description.as_str()), ("admin", ""));
@@ -431,60 +386,49 @@ mod tests {
 
     #[test]
     fn codes_are_unique_per_namespace_only() {
-        let mut pool = Pool::new();
-        pool.plan(|s, cx| {
-            crate::ops::namespaces::create(
-                s,
-                crate::ops::namespaces::NewNamespace {
-                    code: crate::codes::NamespaceCode::parse("ns2").unwrap(),
-                    name: None,
-                    description: None,
-                },
-                cx,
-            )
-        })
-        .unwrap();
+        let mut pool = TestPool::with_default_namespace();
+        pool.namespace("ns2");
         pool.role(None, "admin");
         pool.role(Some("ns2"), "admin");
         assert_eq!(
-            pool.plan(|s, cx| create(s, new_role(None, "admin"), cx)).unwrap_err(),
+            pool.run(|s, cx| create(s, new_role(None, "admin"), cx)).unwrap_err(),
             DomainError::AlreadyExists(Duplicate::Role)
         );
         assert_eq!(
-            pool.plan(|s, cx| create(s, new_role(Some("nope"), "x"), cx)).unwrap_err(),
+            pool.run(|s, cx| create(s, new_role(Some("nope"), "x"), cx)).unwrap_err(),
             DomainError::NamespaceNotFound
         );
     }
 
     #[test]
     fn batch_is_all_or_nothing() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.role(None, "taken");
         for batch in [vec!["a", "taken"], vec!["a", "a"]] {
             let inputs = batch.iter().map(|c| new_role(None, c)).collect();
             assert_eq!(
-                pool.plan(|s, cx| create_batch(s, inputs, cx)).unwrap_err(),
+                pool.run(|s, cx| create_batch(s, inputs, cx)).unwrap_err(),
                 DomainError::AlreadyExists(Duplicate::Role)
             );
         }
         let inputs = vec![new_role(None, "b"), new_role(Some("missing"), "c")];
-        assert_eq!(pool.plan(|s, cx| create_batch(s, inputs, cx)).unwrap_err(), DomainError::NamespaceNotFound);
+        assert_eq!(pool.run(|s, cx| create_batch(s, inputs, cx)).unwrap_err(), DomainError::NamespaceNotFound);
         assert_eq!(pool.state.roles().count(), 1);
     }
 
     #[test]
     fn rename_keeps_id_and_refuses_a_taken_code() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "a");
         pool.role(None, "b");
         let user = pool.user();
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx)).unwrap();
+        pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx)).unwrap();
         let to = |code: &str| RoleChanges { new_code: Some(RoleCode::parse(code).unwrap()), ..Default::default() };
         assert_eq!(
-            pool.plan(|s, cx| update(s, None, "a", to("b"), cx)).unwrap_err(),
+            pool.run(|s, cx| update(s, None, "a", to("b"), cx)).unwrap_err(),
             DomainError::AlreadyExists(Duplicate::Role)
         );
-        assert_eq!(pool.plan(|s, cx| update(s, None, "a", to("c"), cx)).unwrap(), id);
+        assert_eq!(pool.run(|s, cx| update(s, None, "a", to("c"), cx)).unwrap(), id);
         assert!(find(&pool.state, None, "a").is_err());
         assert_eq!(find(&pool.state, None, "c").unwrap().id, id);
         assert!(pool.state.role_assignment(&id, &Assignee::User(user)).is_some());
@@ -492,7 +436,7 @@ mod tests {
 
     #[test]
     fn update_changes_only_what_is_given() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "a");
         let changes = RoleChanges {
             status: Some(RoleStatus::Disable),
@@ -500,7 +444,7 @@ mod tests {
             enable_permission_apply: Some(true),
             ..Default::default()
         };
-        pool.plan(|s, cx| update(s, None, "a", changes, cx)).unwrap();
+        pool.run(|s, cx| update(s, None, "a", changes, cx)).unwrap();
         let role = pool.state.role(&id).unwrap();
         assert_eq!(
             (role.status, role.disable_time, role.enable_permission_apply),
@@ -508,14 +452,14 @@ mod tests {
         );
         assert_eq!(role.name, "a");
         assert_eq!(
-            pool.plan(|s, cx| update(s, None, "zz", RoleChanges::default(), cx)).unwrap_err(),
+            pool.run(|s, cx| update(s, None, "zz", RoleChanges::default(), cx)).unwrap_err(),
             DomainError::RoleNotFound
         );
     }
 
     #[test]
     fn delete_cascades_grants_and_assignments() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "a");
         let kept = pool.role(None, "b");
         let user = pool.user();
@@ -525,8 +469,8 @@ mod tests {
         let targets =
             [user_target(&user), AssigneeRef::Department { id: department.to_string(), inherit_by_children: true }];
         let roles = vec![RoleRef { namespace: None, code: "a".into() }, RoleRef { namespace: None, code: "b".into() }];
-        pool.plan(|s, cx| assign(s, &roles, &targets, None, cx)).unwrap();
-        pool.plan(|s, _| delete_batch(s, None, &["a".into(), "a".into()])).unwrap();
+        pool.run(|s, cx| assign(s, &roles, &targets, None, cx)).unwrap();
+        pool.run(|s, _| delete_batch(s, None, &["a".into(), "a".into()])).unwrap();
         assert!(pool.state.role(&id).is_none());
         assert_eq!(pool.state.grants_of_target(&GrantTarget::Role(id.clone())).count(), 0);
         assert_eq!(pool.state.role_assignments_of_role(&id).count(), 0);
@@ -536,14 +480,14 @@ mod tests {
 
     #[test]
     fn delete_with_an_unknown_code_deletes_nothing() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.role(None, "a");
         assert_eq!(
-            pool.plan(|s, _| delete_batch(s, None, &["a".into(), "ghost".into()])).unwrap_err(),
+            pool.run(|s, _| delete_batch(s, None, &["a".into(), "ghost".into()])).unwrap_err(),
             DomainError::RoleNotFound
         );
         assert_eq!(
-            pool.plan(|s, _| delete_batch(s, Some("nope"), &["a".into()])).unwrap_err(),
+            pool.run(|s, _| delete_batch(s, Some("nope"), &["a".into()])).unwrap_err(),
             DomainError::NamespaceNotFound
         );
         assert!(find(&pool.state, None, "a").is_ok());
@@ -551,20 +495,20 @@ mod tests {
 
     #[test]
     fn assign_is_idempotent_and_updates_the_window() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "a");
         let user = pool.user();
         let window = Window { enable_time: Some(5), end_time: Some(50) };
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], Some(window), cx)).unwrap();
+        pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], Some(window), cx)).unwrap();
         let first = pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap().clone();
         assert_eq!((first.enable_time, first.end_time), (Some(5), Some(50)));
 
         // The batch form carries no window: the current one stays.
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx)).unwrap();
+        pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx)).unwrap();
         assert_eq!(pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap(), &first);
 
         let window = Window { enable_time: None, end_time: Some(70) };
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&user), user_target(&user)], Some(window), cx))
+        pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&user), user_target(&user)], Some(window), cx))
             .unwrap();
         let again = pool.state.role_assignment(&id, &Assignee::User(user)).unwrap();
         assert_eq!((again.enable_time, again.end_time, again.created_at), (None, Some(70), first.created_at));
@@ -573,7 +517,7 @@ mod tests {
 
     #[test]
     fn assign_and_revoke_check_everything_before_changing_anything() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "a");
         let user = pool.user();
         let good = user_target(&user);
@@ -598,31 +542,31 @@ mod tests {
         for (role, bad, expected) in cases {
             let roles = [RoleRef { namespace: None, code: "a".into() }, role];
             let targets = [good.clone(), bad];
-            assert_eq!(pool.plan(|s, cx| assign(s, &roles, &targets, None, cx)).unwrap_err(), expected);
-            assert_eq!(pool.plan(|s, _| revoke(s, &roles, &targets)).unwrap_err(), expected);
+            assert_eq!(pool.run(|s, cx| assign(s, &roles, &targets, None, cx)).unwrap_err(), expected);
+            assert_eq!(pool.run(|s, _| revoke(s, &roles, &targets)).unwrap_err(), expected);
             assert_eq!(pool.state.role_assignments_of_role(&id).count(), 0);
         }
     }
 
     #[test]
     fn revoke_removes_only_the_named_pairs_and_ignores_unassigned_ones() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "a");
         let (u1, u2) = (pool.user(), pool.user());
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[user_target(&u1), user_target(&u2)], None, cx)).unwrap();
-        pool.plan(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1), user_target(&u1)])).unwrap();
-        pool.plan(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1)])).unwrap();
+        pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&u1), user_target(&u2)], None, cx)).unwrap();
+        pool.run(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1), user_target(&u1)])).unwrap();
+        pool.run(|s, _| revoke(s, &role_ref("a"), &[user_target(&u1)])).unwrap();
         let left: Vec<_> = pool.state.role_assignments_of_role(&id).map(|a| a.assignee.clone()).collect();
         assert_eq!(left, vec![Assignee::User(u2)]);
     }
 
     #[test]
     fn department_assignments_remember_inheritance() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         let id = pool.role(None, "a");
         let department = pool.department();
         let target = AssigneeRef::Department { id: department.to_string(), inherit_by_children: true };
-        pool.plan(|s, cx| assign(s, &role_ref("a"), &[target], None, cx)).unwrap();
+        pool.run(|s, cx| assign(s, &role_ref("a"), &[target], None, cx)).unwrap();
         let assignment = pool.state.role_assignment(&id, &Assignee::Department(department.clone())).unwrap();
         assert!(assignment.inherit_by_children);
         let listed = departments(&pool.state, None, "a", PageRequest::default()).unwrap();
@@ -633,7 +577,7 @@ mod tests {
 
     #[test]
     fn listings_are_newest_first_and_filtered() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::with_default_namespace();
         pool.role(None, "reader");
         pool.role(None, "writer");
         pool.role(None, "Admin");
@@ -650,8 +594,8 @@ mod tests {
         );
 
         let (u1, u2) = (pool.user(), pool.user());
-        pool.plan(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u1)], None, cx)).unwrap();
-        pool.plan(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u2)], None, cx)).unwrap();
+        pool.run(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u1)], None, cx)).unwrap();
+        pool.run(|s, cx| assign(s, &role_ref("reader"), &[user_target(&u2)], None, cx)).unwrap();
         let listed = members(&pool.state, None, "reader", PageRequest::default()).unwrap();
         let ids: Vec<_> = listed.items.iter().map(|u| u.id.clone()).collect();
         assert_eq!(ids, vec![u2, u1]);

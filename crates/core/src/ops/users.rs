@@ -629,50 +629,33 @@ pub fn list<'a>(state: &'a PoolState, query: &UserQuery) -> Page<&'a User> {
 mod tests {
     use super::*;
     use crate::codes::{GroupCode, OrganizationCode};
-    use crate::ids::SequentialIds;
-    use crate::model::{Effect, Grant, Group, GroupMembership, Organization, ResourceType};
+    use crate::model::{Group, GroupMembership, Organization};
+    use crate::test_support::{department, grant, TestPool};
 
     fn fields(username: &str) -> UserFields {
-        UserFields {
-            username: Some(username.to_owned()),
-            ..Default::default()
-        }
+        UserFields { username: Some(username.to_owned()), ..Default::default() }
     }
 
     fn new_user(username: &str) -> NewUser {
-        NewUser {
-            fields: fields(username),
-            ..Default::default()
-        }
+        NewUser { fields: fields(username), ..Default::default() }
     }
 
-    struct Pool {
-        state: PoolState,
-        ids: SequentialIds,
-        now: i64,
+    /// This module's helpers on the shared pool.
+    trait UserPool {
+        fn create_user(&mut self, username: &str) -> UserId;
+        fn department(&mut self, code: &str) -> DepartmentId;
     }
 
-    impl Pool {
-        fn new() -> Self {
-            Self {
-                state: PoolState::default(),
-                ids: SequentialIds::default(),
-                now: 0,
-            }
-        }
-        fn run<T>(&mut self, plan: impl FnOnce(&PoolState, &mut OpContext) -> Plan<T>) -> Result<T, DomainError> {
-            self.now += 1;
-            let planned = plan(&self.state, &mut OpContext::new(self.now, &mut self.ids))?;
-            self.state.apply_all(&planned.mutations);
-            Ok(planned.output)
-        }
-        fn user(&mut self, username: &str) -> UserId {
+    impl UserPool for TestPool {
+        fn create_user(&mut self, username: &str) -> UserId {
             self.run(|s, cx| create(s, new_user(username), cx)).unwrap()
         }
+
+        /// The root department of a new organization; both take `code` as code and name.
         fn department(&mut self, code: &str) -> DepartmentId {
-            let id: DepartmentId = OpContext::new(0, &mut self.ids).new_id();
-            let org: crate::ids::OrganizationId = OpContext::new(0, &mut self.ids).new_id();
-            self.state.apply(Mutation::Put(Record::Organization(Organization {
+            let id: DepartmentId = self.new_id();
+            let org: crate::ids::OrganizationId = self.new_id();
+            self.put(Record::Organization(Organization {
                 id: org.clone(),
                 code: OrganizationCode::parse(code).unwrap(),
                 name: code.to_owned(),
@@ -680,22 +663,12 @@ mod tests {
                 root_department: id.clone(),
                 created_at: 0,
                 updated_at: 0,
-            })));
-            self.state.apply(Mutation::Put(Record::Department(Department {
-                id: id.clone(),
-                organization: org,
-                parent: None,
+            }));
+            self.put(Record::Department(Department {
                 code: Some(crate::codes::DepartmentCode::parse(code).unwrap()),
-                name: code.to_owned(),
-                description: None,
                 open_department_id: Some(format!("open-{code}")),
-                leader_user_ids: vec![],
-                is_virtual_node: false,
-                status: true,
-                custom_data: None,
-                created_at: 0,
-                updated_at: 0,
-            })));
+                ..department(id.clone(), org, code)
+            }));
             id
         }
     }
@@ -721,23 +694,17 @@ mod tests {
 
     #[test]
     fn a_user_needs_an_identifier_and_a_phone_for_its_country_code() {
-        let mut pool = Pool::new();
-        assert_eq!(
-            pool.run(|s, cx| create(s, NewUser::default(), cx)).unwrap_err(),
-            DomainError::UserNeedsIdentifier
-        );
+        let mut pool = TestPool::new();
+        assert_eq!(pool.run(|s, cx| create(s, NewUser::default(), cx)).unwrap_err(), DomainError::UserNeedsIdentifier);
         let mut input = new_user("a");
         input.fields.phone_country_code = Some("+86".into());
-        assert_eq!(
-            pool.run(|s, cx| create(s, input.clone(), cx)).unwrap_err(),
-            DomainError::PhoneEmpty
-        );
+        assert_eq!(pool.run(|s, cx| create(s, input.clone(), cx)).unwrap_err(), DomainError::PhoneEmpty);
         assert_eq!(pool.state.user_count(), 0);
     }
 
     #[test]
     fn identifiers_are_unique_in_the_pool_and_within_a_batch() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let mut first = new_user("alice");
         first.fields.email = Email::parse("Alice@X.com");
         pool.run(|s, cx| create(s, first.clone(), cx)).unwrap();
@@ -758,31 +725,25 @@ mod tests {
 
     #[test]
     fn update_may_keep_its_own_identifiers_but_not_take_others() {
-        let mut pool = Pool::new();
-        let alice = pool.user("alice");
-        pool.user("bob");
-        let keep = UserFields {
-            username: Some("alice".into()),
-            nickname: Some("Al".into()),
-            ..Default::default()
-        };
+        let mut pool = TestPool::new();
+        let alice = pool.create_user("alice");
+        pool.create_user("bob");
+        let keep = UserFields { username: Some("alice".into()), nickname: Some("Al".into()), ..Default::default() };
         pool.run(|s, cx| update(s, &by_id(&alice), keep.clone(), cx)).unwrap();
         assert_eq!(pool.state.user(alice.as_str()).unwrap().nickname.as_deref(), Some("Al"));
         assert_eq!(
-            pool.run(|s, cx| update(s, &by_id(&alice), fields("bob"), cx))
-                .unwrap_err(),
+            pool.run(|s, cx| update(s, &by_id(&alice), fields("bob"), cx)).unwrap_err(),
             DomainError::AlreadyExists(Duplicate::Username)
         );
         assert_eq!(
-            pool.run(|s, cx| update(s, &UserRef::Id("nobody".into()), fields("x"), cx))
-                .unwrap_err(),
+            pool.run(|s, cx| update(s, &UserRef::Id("nobody".into()), fields("x"), cx)).unwrap_err(),
             DomainError::UserNotFound
         );
     }
 
     #[test]
     fn create_joins_departments_and_refuses_unknown_ones() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let sales = pool.department("sales");
         pool.department("dev");
         let mut input = new_user("a");
@@ -803,57 +764,40 @@ mod tests {
 
     #[test]
     fn set_departments_replaces_memberships_and_picks_a_main_one() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let (a, b, c) = (pool.department("a"), pool.department("b"), pool.department("c"));
-        let user = pool.user("u");
-        let entry = |d: &DepartmentId, is_main| DepartmentEntry {
-            department_id: d.to_string(),
-            is_leader: false,
-            is_main,
-        };
-        pool.run(|s, cx| set_departments(s, &by_id(&user), &[entry(&a, false), entry(&b, false)], cx))
-            .unwrap();
+        let user = pool.create_user("u");
+        let entry =
+            |d: &DepartmentId, is_main| DepartmentEntry { department_id: d.to_string(), is_leader: false, is_main };
+        pool.run(|s, cx| set_departments(s, &by_id(&user), &[entry(&a, false), entry(&b, false)], cx)).unwrap();
         assert!(pool.state.department_membership(&a, &user).unwrap().is_main);
         let joined_b = pool.state.department_membership(&b, &user).unwrap().joined_at;
 
-        pool.run(|s, cx| set_departments(s, &by_id(&user), &[entry(&b, false), entry(&c, true)], cx))
-            .unwrap();
+        pool.run(|s, cx| set_departments(s, &by_id(&user), &[entry(&b, false), entry(&c, true)], cx)).unwrap();
         assert!(pool.state.department_membership(&a, &user).is_none());
         assert_eq!(pool.state.department_membership(&b, &user).unwrap().joined_at, joined_b);
         assert!(pool.state.department_membership(&c, &user).unwrap().is_main);
 
         let two_mains = [entry(&a, true), entry(&b, true)];
         assert_eq!(
-            pool.run(|s, cx| set_departments(s, &by_id(&user), &two_mains, cx))
-                .unwrap_err(),
+            pool.run(|s, cx| set_departments(s, &by_id(&user), &two_mains, cx)).unwrap_err(),
             DomainError::param("departments")
         );
-        let unknown = [
-            entry(&a, false),
-            DepartmentEntry {
-                department_id: " ".into(),
-                is_leader: false,
-                is_main: false,
-            },
-        ];
+        let unknown =
+            [entry(&a, false), DepartmentEntry { department_id: " ".into(), is_leader: false, is_main: false }];
         assert_eq!(
-            pool.run(|s, cx| set_departments(s, &by_id(&user), &unknown, cx))
-                .unwrap_err(),
+            pool.run(|s, cx| set_departments(s, &by_id(&user), &unknown, cx)).unwrap_err(),
             DomainError::InvalidDepartmentId(" ".into())
         );
-        assert_eq!(
-            pool.state.departments_of_user(&user).count(),
-            2,
-            "a refused set changes nothing"
-        );
+        assert_eq!(pool.state.departments_of_user(&user).count(), 2, "a refused set changes nothing");
     }
 
     #[test]
     fn delete_cascades_to_everything_that_refers_to_the_user() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let department = pool.department("d");
-        let user = pool.user("u");
-        let kept = pool.user("k");
+        let user = pool.create_user("u");
+        let kept = pool.create_user("k");
         let group = Group {
             id: OpContext::new(0, &mut pool.ids).new_id(),
             code: GroupCode::parse("g").unwrap(),
@@ -869,11 +813,7 @@ mod tests {
         leaders.leader_user_ids = vec![user.clone(), kept.clone()];
         let records = vec![
             Record::Department(leaders),
-            Record::GroupMember(GroupMembership {
-                group: group.id.clone(),
-                user: user.clone(),
-                joined_at: 0,
-            }),
+            Record::GroupMember(GroupMembership { group: group.id.clone(), user: user.clone(), joined_at: 0 }),
             Record::Group(group),
             Record::DepartmentMember(DepartmentMembership {
                 department: department.clone(),
@@ -882,17 +822,7 @@ mod tests {
                 is_main: true,
                 joined_at: 0,
             }),
-            Record::Grant(Grant {
-                namespace: ns,
-                target: GrantTarget::User(user.clone()),
-                code: crate::codes::GrantCode::parse("books").unwrap(),
-                resource_type: ResourceType::Data,
-                actions: vec![],
-                effect: Effect::Allow,
-                inherit_by_children: false,
-                created_at: 0,
-                updated_at: 0,
-            }),
+            Record::Grant(grant(ns, GrantTarget::User(user.clone()), "books")),
         ];
         for record in records {
             pool.state.apply(Mutation::Put(record));
@@ -904,48 +834,31 @@ mod tests {
         assert_eq!(pool.state.groups_of_user(&user).count(), 0);
         assert_eq!(pool.state.departments_of_user(&user).count(), 0);
         assert_eq!(pool.state.grants().count(), 0);
-        assert_eq!(
-            pool.state.department(department.as_str()).unwrap().leader_user_ids,
-            vec![kept]
-        );
+        assert_eq!(pool.state.department(department.as_str()).unwrap().leader_user_ids, vec![kept]);
         assert!(pool.state.user_by_username("u").is_none(), "the username is free again");
     }
 
     #[test]
     fn listing_filters_searches_sorts_and_pages() {
-        let mut pool = Pool::new();
+        let mut pool = TestPool::new();
         let department = pool.department("d");
         for name in ["carol", "alice", "bob"] {
-            pool.user(name);
+            pool.create_user(name);
         }
         let bob = pool.state.user_by_username("bob").unwrap().id.clone();
         pool.run(|s, cx| {
-            let entry = DepartmentEntry {
-                department_id: department.to_string(),
-                is_leader: false,
-                is_main: true,
-            };
+            let entry = DepartmentEntry { department_id: department.to_string(), is_leader: false, is_main: true };
             set_departments(s, &by_id(&bob), &[entry], cx)
         })
         .unwrap();
         let names = |page: Page<&User>| -> Vec<String> {
-            page.items
-                .iter()
-                .map(|u| u.username.clone().unwrap_or_default())
-                .collect()
+            page.items.iter().map(|u| u.username.clone().unwrap_or_default()).collect()
         };
         let query = UserQuery::default();
-        assert_eq!(
-            names(list(&pool.state, &query)),
-            ["bob", "alice", "carol"],
-            "newest first by default"
-        );
+        assert_eq!(names(list(&pool.state, &query)), ["bob", "alice", "carol"], "newest first by default");
 
         let sorted = UserQuery {
-            sort: vec![SortKey {
-                field: SortField::Username,
-                descending: false,
-            }],
+            sort: vec![SortKey { field: SortField::Username, descending: false }],
             page: PageRequest { page: 1, limit: 2 },
             ..Default::default()
         };
@@ -953,11 +866,7 @@ mod tests {
         assert_eq!(page.total, 3);
         assert_eq!(names(page), ["alice", "bob"]);
 
-        let fuzzy = UserQuery {
-            keywords: Some("AR".into()),
-            fuzzy_on: FuzzyField::defaults(),
-            ..Default::default()
-        };
+        let fuzzy = UserQuery { keywords: Some("AR".into()), fuzzy_on: FuzzyField::defaults(), ..Default::default() };
         assert_eq!(names(list(&pool.state, &fuzzy)), ["carol"]);
 
         let in_department = UserQuery {
@@ -970,14 +879,8 @@ mod tests {
         assert_eq!(names(list(&pool.state, &in_department)), ["bob"]);
         let outside = UserQuery {
             filters: vec![
-                UserFilter {
-                    field: FilterField::Department,
-                    op: FilterOp::NotEqual(department.to_string()),
-                },
-                UserFilter {
-                    field: FilterField::Username,
-                    op: FilterOp::Between("a".into(), "bz".into()),
-                },
+                UserFilter { field: FilterField::Department, op: FilterOp::NotEqual(department.to_string()) },
+                UserFilter { field: FilterField::Username, op: FilterOp::Between("a".into(), "bz".into()) },
             ],
             ..Default::default()
         };
