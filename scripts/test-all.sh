@@ -2,7 +2,8 @@
 # The single test command of the repository (also what .ci/run executes):
 #
 #   1. cargo build --workspace
-#   2. cargo test --workspace
+#   2. cargo test --workspace         (with a throw-away PostgreSQL from scripts/postgres.sh, so the
+#                                      PostgreSQL suites run; stopped on exit)
 #   3. scripts/setup-sdks.sh          (Python venv + node_modules for the SDK suites)
 #   4. pytest tests/sdk/python        (official genauth / authing Python SDKs)
 #   5. node --test tests/sdk/node/    (official authing-node-sdk)
@@ -69,7 +70,18 @@ skip_step() {
 }
 
 run_step "cargo build" cargo build --workspace
+
+printf '\n==> [postgres] scripts/postgres.sh start\n'
+if PG_ENV="$(bash scripts/postgres.sh start)"; then
+    eval "$PG_ENV"
+    trap 'bash scripts/postgres.sh stop "$PORTCULLIS_PG_DIR"' EXIT
+    STEP_NAMES+=("postgres")
+    STEP_RESULTS+=("ok       $PORTCULLIS_TEST_POSTGRES_URL")
+else
+    skip_step "postgres" "scripts/postgres.sh start failed"
+fi
 run_step "cargo test" cargo test --workspace
+run_step "bench smoke" cargo run -q --release -p portcullis-dataset -- bench --size small --checks 10000 --passes 1
 run_step "sdk setup" bash scripts/setup-sdks.sh
 
 # `timeout` signals its whole process group on expiry, so the throwaway servers go too.

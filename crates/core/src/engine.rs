@@ -2,15 +2,25 @@
 //! resource (semantics.md §3–§8, §11, with the decisions of §13).
 //!
 //! Everything is computed from [`PoolState`]'s indexes on every call, so a write is visible to
-//! the very next check. The walk is driven by visitors that can stop early, so a check that
-//! meets a DENY returns at once and never collects the user's grants into a list.
+//! the very next check; time-dependent rules (role `disableTime`, assignment windows) are
+//! evaluated at the instant asked about.
+//!
+//! A check starts from the resource, not from the user: the grant index yields the few grants
+//! whose code covers the resource (exact, class and wildcard buckets, see [`index`]), and each
+//! is tested for the action and then for whether its target reaches the user. The user's side
+//! is a [`Subject`] of borrowed index entries built with a handful of lookups, so neither the
+//! user's number of grants nor the depth of the department tree changes the cost, and nothing
+//! is allocated. Listings walk from the user instead, since they want every reaching grant.
+
+pub(crate) mod index;
 
 use crate::codes::{Action, GrantCode};
-use crate::ids::{DepartmentId, NamespaceId, UserId};
-use crate::model::{Assignee, Effect, Grant, GrantTarget, ResourceType};
-use crate::state::PoolState;
-use std::collections::HashMap;
-use std::ops::ControlFlow::{self, Break, Continue};
+use crate::ids::{DepartmentId, GroupId, NamespaceId, RoleId, UserId};
+use crate::model::{Assignee, Effect, Grant, GrantTarget, ResourceType, RoleAssignment};
+use crate::state::{Lineage, PoolState};
+use smallvec::SmallVec;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::ControlFlow::{self, Continue};
 
 /// Whether the grant code `grant` covers the requested resource `resource` (semantics §5.1):
 /// equal; `*`; a trailing `*` makes the rest a prefix; a class code without `:` covers its
@@ -45,13 +55,77 @@ impl Reach {
     }
 }
 
-/// Guards the walk up a department tree against a parent cycle in corrupt data; real trees are
-/// far shallower (the contract tests depth 32), and moves into one's own subtree are refused.
-const MAX_ANCESTOR_STEPS: usize = 4096;
+/// The user's side of a check, borrowed from the state's indexes: its direct role assignments,
+/// its groups, and its departments with their ancestor chains. Users are in one or two
+/// departments, so those live inline; more only spill to the heap.
+struct Subject<'a> {
+    user: &'a UserId,
+    roles: Option<&'a BTreeMap<RoleId, RoleAssignment>>,
+    groups: Option<&'a BTreeSet<GroupId>>,
+    departments: SmallVec<[(&'a DepartmentId, Option<&'a Lineage>); 4]>,
+}
+
+impl<'a> Subject<'a> {
+    fn new(state: &'a PoolState, user: &'a UserId) -> Self {
+        Self {
+            user,
+            roles: state.user_roles(user),
+            groups: state.user_groups(user),
+            departments: state.departments_of_user(user).map(|d| (d, state.lineage(d))).collect(),
+        }
+    }
+
+    /// How `department` relates to the user, if at all. One comparison per department of the
+    /// user, plus one lookup (the candidate's depth) when it is not one of them.
+    fn reach(&self, state: &PoolState, department: &DepartmentId) -> Option<Reach> {
+        if self.departments.iter().any(|(d, _)| *d == department) {
+            return Some(Reach::Member);
+        }
+        let depth = state.lineage(department).map_or(0, |l| l.ancestors().len());
+        let below = self.departments.iter().any(|(_, l)| l.is_some_and(|l| l.has_ancestor(department, depth)));
+        below.then_some(Reach::DescendantMember)
+    }
+
+    /// Whether a grant to `target` in `namespace` (inherited by child departments or not)
+    /// reaches the user at `now_ms` (semantics §3, §13.4–5).
+    fn is_reached_by(
+        &self,
+        state: &PoolState,
+        namespace: &NamespaceId,
+        target: &GrantTarget,
+        inherit_by_children: bool,
+        now_ms: i64,
+    ) -> bool {
+        match target {
+            GrantTarget::User(user) => user == self.user,
+            GrantTarget::Group(group) => self.groups.is_some_and(|groups| groups.contains(group)),
+            GrantTarget::Department(department) => {
+                self.reach(state, department).is_some_and(|reach| reach.admits(inherit_by_children))
+            }
+            GrantTarget::Role(role) => self.has_role(state, namespace, role, now_ms),
+        }
+    }
+
+    /// Whether `role` is an active role of `namespace` assigned, in its time window, to the user
+    /// or to a department whose members it reaches.
+    fn has_role(&self, state: &PoolState, namespace: &NamespaceId, role: &RoleId, now_ms: i64) -> bool {
+        if !state.role(role).is_some_and(|r| &r.namespace == namespace && r.is_active(now_ms)) {
+            return false;
+        }
+        let direct = self.roles.and_then(|roles| roles.get(role)).is_some_and(|a| a.is_in_effect(now_ms));
+        direct
+            || state.department_roles_assigned_to(role).any(|department| {
+                self.reach(state, department).is_some_and(|reach| {
+                    let assignment = state.department_roles(department).and_then(|roles| roles.get(role));
+                    assignment.is_some_and(|a| a.is_in_effect(now_ms) && reach.admits(a.inherit_by_children))
+                })
+            })
+    }
+}
 
 /// Visits the user's departments (each direct one, then its ancestors) with their [`Reach`].
 /// An ancestor shared by several of the user's departments is visited once per path; repeats
-/// change no answer (a check asks whether anything matches, a listing merges by union).
+/// change no answer (a listing merges by union).
 fn for_each_department<'a, B>(
     state: &'a PoolState,
     user: &UserId,
@@ -59,11 +133,8 @@ fn for_each_department<'a, B>(
 ) -> ControlFlow<B> {
     for department in state.departments_of_user(user) {
         visit(department, Reach::Member)?;
-        let mut ancestor = state.department(department.as_str()).and_then(|d| d.parent.as_ref());
-        for _ in 0..MAX_ANCESTOR_STEPS {
-            let Some(current) = ancestor else { break };
-            visit(current, Reach::DescendantMember)?;
-            ancestor = state.department(current.as_str()).and_then(|d| d.parent.as_ref());
+        for ancestor in state.lineage(department).map_or(&[][..], Lineage::ancestors) {
+            visit(ancestor, Reach::DescendantMember)?;
         }
     }
     Continue(())
@@ -101,25 +172,11 @@ fn for_each_target<B>(
     for_each_department(state, user, |department, reach| visit(&GrantTarget::Department(department.clone()), reach))
 }
 
-/// Visits every grant in `namespace` that reaches `user` at `now_ms`, in contribution order.
-/// A grant reachable along several paths may be visited more than once.
-fn for_each_grant<B>(
-    state: &PoolState,
-    namespace: &NamespaceId,
-    user: &UserId,
-    now_ms: i64,
-    mut visit: impl FnMut(&Grant) -> ControlFlow<B>,
-) -> ControlFlow<B> {
-    for_each_target(state, namespace, user, now_ms, |target, reach| {
-        grants_reaching_through(state, namespace, target, reach).try_for_each(&mut visit)
-    })
-}
-
 /// The grants in `namespace` made to `target` that pass on to a user related to it by `reach`.
 fn grants_reaching_through<'a>(
     state: &'a PoolState,
     namespace: &'a NamespaceId,
-    target: &'a GrantTarget,
+    target: &GrantTarget,
     reach: Reach,
 ) -> impl Iterator<Item = &'a Grant> + 'a {
     state.grants_of_target(target).filter(move |g| &g.namespace == namespace && reach.admits(g.inherit_by_children))
@@ -135,18 +192,22 @@ pub fn is_action_allowed(
     resource: &str,
     now_ms: i64,
 ) -> bool {
+    let subject = Subject::new(state, user);
     let mut allowed = false;
-    let denied = for_each_grant(state, namespace, user, now_ms, |grant| {
-        if covers(grant.code.as_str(), resource) && action_matches(&grant.actions, action) {
+    for (target, grant) in state.grants_covering(namespace, resource, action) {
+        // The action test is a few string comparisons, so it goes before the reach test, which
+        // may look up roles and departments.
+        if (grant.effect == Effect::Allow && allowed) || !action_matches(&grant.actions, action) {
+            continue;
+        }
+        if subject.is_reached_by(state, namespace, target, grant.inherit_by_children, now_ms) {
             match grant.effect {
-                Effect::Deny => return Break(()),
+                Effect::Deny => return false,
                 Effect::Allow => allowed = true,
             }
         }
-        Continue(())
-    })
-    .is_break();
-    allowed && !denied
+    }
+    allowed
 }
 
 /// The order listings show a target's grants in: creation time, then code.
@@ -171,12 +232,15 @@ pub struct EffectiveGrant {
 /// oldest first, as the direct listings show them).
 pub fn effective_grants(state: &PoolState, namespace: &NamespaceId, user: &UserId, now_ms: i64) -> Vec<EffectiveGrant> {
     let mut merged: Vec<EffectiveGrant> = Vec::new();
-    let mut position: HashMap<(GrantCode, Effect), usize> = HashMap::new();
+    // Keyed by borrowed codes: a user with 10k effective grants must not pay 10k key clones.
+    let mut position: HashMap<(&str, Effect), usize> = HashMap::new();
+    let mut grants: Vec<&Grant> = Vec::new();
     let _: ControlFlow<()> = for_each_target(state, namespace, user, now_ms, |target, reach| {
-        let mut grants: Vec<&Grant> = grants_reaching_through(state, namespace, target, reach).collect();
+        grants.clear();
+        grants.extend(grants_reaching_through(state, namespace, target, reach));
         sort_oldest_first(&mut grants);
-        for grant in grants {
-            let index = *position.entry((grant.code.clone(), grant.effect)).or_insert_with(|| {
+        for grant in &grants {
+            let index = *position.entry((grant.code.as_str(), grant.effect)).or_insert_with(|| {
                 merged.push(EffectiveGrant {
                     code: grant.code.clone(),
                     effect: grant.effect,

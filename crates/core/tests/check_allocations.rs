@@ -143,7 +143,53 @@ fn checks_do_not_allocate() {
     ];
     for (action, resource, expected) in cases {
         let mut answer = None;
-        let allocations = allocations_during(|| answer = Some(is_action_allowed(&state, &ns, &user, action, resource, 5)));
+        let allocations =
+            allocations_during(|| answer = Some(is_action_allowed(&state, &ns, &user, action, resource, 5)));
+        assert_eq!(answer, Some(expected), "{action} on {resource}");
+        assert_eq!(allocations, 0, "checking {action} on {resource} allocated");
+    }
+}
+
+/// The same holds 32 departments deep, where a grant and a role reach the user only by
+/// inheritance from the top of the chain: the ancestor test must not collect the chain.
+#[test]
+fn checks_through_a_deep_department_chain_do_not_allocate() {
+    let (mut state, ns, _) = pool();
+    let user = UserId::from_stored("deep-user");
+    let chain: Vec<DepartmentId> = (0..32).map(|i| DepartmentId::from_stored(format!("chain{i}"))).collect();
+    // Children first: the index must cope with parents that arrive later.
+    for (i, id) in chain.iter().enumerate().rev() {
+        state.apply(portcullis_core::Mutation::Put(department(id, i.checked_sub(1).map(|p| &chain[p]))));
+    }
+    let role = RoleId::from_stored("r2");
+    let records = [
+        Record::User(User::new(user.clone(), 0)),
+        Record::DepartmentMember(DepartmentMembership {
+            department: chain[31].clone(),
+            user: user.clone(),
+            is_leader: false,
+            is_main: true,
+            joined_at: 0,
+        }),
+        Record::RoleAssignment(RoleAssignment {
+            role: role.clone(),
+            assignee: Assignee::Department(chain[0].clone()),
+            inherit_by_children: true,
+            enable_time: None,
+            end_time: None,
+            created_at: 0,
+        }),
+        grant(&ns, GrantTarget::Department(chain[0].clone()), "vault:1", &["open"], Effect::Allow, true),
+        grant(&ns, GrantTarget::Department(chain[1].clone()), "vault:2", &["open"], Effect::Allow, false),
+    ];
+    for record in records {
+        state.apply(portcullis_core::Mutation::Put(record));
+    }
+    let cases = [("open", "vault:1", true), ("open", "vault:2", false), ("write", "pens:1", true)];
+    for (action, resource, expected) in cases {
+        let mut answer = None;
+        let allocations =
+            allocations_during(|| answer = Some(is_action_allowed(&state, &ns, &user, action, resource, 5)));
         assert_eq!(answer, Some(expected), "{action} on {resource}");
         assert_eq!(allocations, 0, "checking {action} on {resource} allocated");
     }

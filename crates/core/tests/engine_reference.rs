@@ -9,8 +9,8 @@ use portcullis_core::codes::{Action, GrantCode, RoleCode};
 use portcullis_core::engine;
 use portcullis_core::ids::{DepartmentId, GroupId, NamespaceId, OrganizationId, RoleId, UserId};
 use portcullis_core::model::{
-    Assignee, Department, DepartmentMembership, Effect, Grant, GrantTarget, GroupMembership, ResourceType,
-    Role, RoleAssignment, RoleStatus, User,
+    Assignee, Department, DepartmentMembership, Effect, Grant, GrantTarget, GroupMembership, ResourceType, Role,
+    RoleAssignment, RoleStatus, User,
 };
 use portcullis_core::{Mutation, PoolState, Record};
 use proptest::prelude::*;
@@ -499,4 +499,45 @@ fn deletions_are_seen_by_the_next_check() {
     assert!(engine::is_action_allowed(&state, &namespace_id(0), &u, "read", "books:1", NOW));
     state.apply(Mutation::Delete(portcullis_core::RecordKey::DepartmentMember(department_id(1), u.clone())));
     assert!(!engine::is_action_allowed(&state, &namespace_id(0), &u, "read", "books:1", NOW));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The indexes do not depend on the order records arrive in (children before parents,
+    /// grants before their targets), nor on records deleted and put back.
+    #[test]
+    fn any_order_of_puts_and_deletes_gives_the_same_answers(
+        (spec, shuffled) in pool_spec().prop_flat_map(|spec| {
+            let shuffled = Just(records(&spec)).prop_shuffle();
+            (Just(spec), shuffled)
+        }),
+        reput in prop::collection::vec(any::<Index>(), 0..6),
+    ) {
+        let mut state = PoolState::default();
+        for record in &shuffled {
+            state.apply(Mutation::Put(record.clone()));
+        }
+        // Records may share a key (the last put wins), so the reference sees the same sequence.
+        let mut sequence = shuffled.clone();
+        for pick in reput.iter().filter(|_| !shuffled.is_empty()) {
+            let record = &shuffled[pick.index(shuffled.len())];
+            state.apply(Mutation::Delete(record.key()));
+            state.apply(Mutation::Put(record.clone()));
+            sequence.push(record.clone());
+        }
+        let reference = Reference::new(&sequence);
+        let namespace = namespace_id(0);
+        for u in 0..spec.users {
+            let user = user_id(u);
+            for resource in RESOURCES {
+                for action in CHECKED_ACTIONS {
+                    prop_assert_eq!(
+                        engine::is_action_allowed(&state, &namespace, &user, action, resource, NOW),
+                        reference.is_action_allowed(&namespace, &user, action, resource)
+                    );
+                }
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use portcullis_service::{MasterKey, Service};
-use portcullis_store::SqliteStore;
+use portcullis_store::{PgStore, SqliteStore, Store};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +32,10 @@ struct DataArgs {
     /// Directory holding the SQLite database and the master key file.
     #[arg(long, env = "PORTCULLIS_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
+    /// A PostgreSQL database (postgres://…) shared by several nodes, instead of SQLite in the
+    /// data directory. Needs the shared master key (PORTCULLIS_MASTER_KEY).
+    #[arg(long, env = "PORTCULLIS_DATABASE")]
+    database: Option<String>,
 }
 
 #[derive(Args)]
@@ -93,11 +97,25 @@ enum KeyCommand {
 }
 
 async fn open_service(data: &DataArgs) -> Result<Arc<Service>> {
-    std::fs::create_dir_all(&data.data_dir)
-        .with_context(|| format!("cannot create data directory {}", data.data_dir.display()))?;
-    let master = MasterKey::load(std::env::var("PORTCULLIS_MASTER_KEY").ok().as_deref(), &data.data_dir)?;
-    let store = SqliteStore::open(&data.data_dir).await?;
-    Ok(Service::open(Arc::new(store), master).await?)
+    let env_key = std::env::var("PORTCULLIS_MASTER_KEY").ok();
+    let (store, master): (Arc<dyn Store>, _) = match &data.database {
+        Some(url) => {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                bail!("--database must be a postgres:// URL (without it, SQLite in --data-dir is used)");
+            }
+            // Checked first: a node must not start (and migrate) with a key of its own.
+            let master = MasterKey::load_shared(env_key.as_deref(), &data.data_dir)?;
+            let store = PgStore::connect(url).await.context("cannot open the PostgreSQL database")?;
+            (Arc::new(store), master)
+        }
+        None => {
+            std::fs::create_dir_all(&data.data_dir)
+                .with_context(|| format!("cannot create data directory {}", data.data_dir.display()))?;
+            let master = MasterKey::load(env_key.as_deref(), &data.data_dir)?;
+            (Arc::new(SqliteStore::open(&data.data_dir).await?), master)
+        }
+    };
+    Ok(Service::open(store, master).await?)
 }
 
 fn print_key(json: bool, pool: &str, key: &portcullis_service::AccessKey) {

@@ -1,5 +1,9 @@
 //! Authentication middleware and the [`Caller`] it hands to handlers: the pool the request's
 //! credentials are scoped to. Nothing past this layer can reach another pool.
+//!
+//! Read-your-writes across nodes: every authenticated answer carries the pool revision this node
+//! has applied ([`REVISION_HEADER`]), and a request naming a minimum revision
+//! ([`MIN_REVISION_HEADER`]) is held until this node has applied it.
 
 use crate::auth::{self, AuthError, Credentials, SignedRequest};
 use crate::errors::ApiError;
@@ -7,13 +11,21 @@ use crate::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use portcullis_core::ops::Plan;
 use portcullis_core::{ids::OpContext, PoolState};
 use portcullis_service::{now_ms, PoolHandle, Service};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// The pool revision applied on the answering node.
+pub const REVISION_HEADER: &str = "x-portcullis-revision";
+/// The pool revision a request must see (a revision header of an earlier answer).
+pub const MIN_REVISION_HEADER: &str = "x-portcullis-min-revision";
+/// How long a request waits for its minimum revision before it is refused.
+const MIN_REVISION_WAIT: Duration = Duration::from_secs(5);
 
 /// The authenticated pool of a request.
 #[derive(Clone)]
@@ -54,14 +66,43 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Authenticates with a management token or a request signature, then attaches the [`Caller`].
+/// Answers carry the pool's revision as applied after the handler ran, so a write's answer names
+/// the revision that contains it.
 pub async fn authenticate(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    match attach_caller(&app, request).await {
-        Ok(request) => next.run(request).await,
+    let (request, pool) = match attach_caller(&app, request).await {
+        Ok(attached) => attached,
+        Err(error) => return error.into_response(),
+    };
+    let waited = match min_revision(request.headers()) {
+        Ok(None) => Ok(()),
+        Ok(Some(wanted)) => wait_for_revision(&pool, wanted).await,
+        Err(error) => Err(error),
+    };
+    let mut response = match waited {
+        Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
+    };
+    response.headers_mut().insert(REVISION_HEADER, HeaderValue::from(pool.revision()));
+    response
+}
+
+/// The revision the request asks to see, if it names one (usually not).
+fn min_revision(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    let Some(value) = headers.get(MIN_REVISION_HEADER) else { return Ok(None) };
+    let wanted = value.to_str().ok().and_then(|v| v.trim().parse().ok());
+    wanted.map(Some).ok_or_else(|| ApiError::param(MIN_REVISION_HEADER))
+}
+
+/// Holds the request until this node applied `wanted`, within [`MIN_REVISION_WAIT`].
+async fn wait_for_revision(pool: &PoolHandle, wanted: u64) -> Result<(), ApiError> {
+    if pool.wait_for_revision(wanted, MIN_REVISION_WAIT).await {
+        Ok(())
+    } else {
+        Err(ApiError::NotCaughtUp(wanted))
     }
 }
 
-async fn attach_caller(app: &AppState, request: Request) -> Result<Request, ApiError> {
+async fn attach_caller(app: &AppState, request: Request) -> Result<(Request, Arc<PoolHandle>), ApiError> {
     let authorization = header(request.headers(), "authorization").ok_or(AuthError::MissingAuthorization)?;
     let (pool_id, mut request) = match auth::parse_authorization(authorization)? {
         Credentials::Bearer(token) => {
@@ -100,6 +141,6 @@ async fn attach_caller(app: &AppState, request: Request) -> Result<Request, ApiE
         }
     };
     let pool = app.service.pool(&pool_id).await?.ok_or(AuthError::InvalidToken)?;
-    request.extensions_mut().insert(Caller { service: app.service.clone(), pool });
-    Ok(request)
+    request.extensions_mut().insert(Caller { service: app.service.clone(), pool: pool.clone() });
+    Ok((request, pool))
 }

@@ -102,8 +102,11 @@ pub async fn envelope_layer(request: Request, next: Next) -> Response {
             ApiError::from_framework(response.status())
         });
         let rendered = error.render(lang);
-        if rendered.status_code >= 500 {
-            tracing::error!(request_id, error = ?error, "request failed");
+        match error {
+            // A lagging node is an expected, transient condition in a cluster, not a fault.
+            ApiError::NotCaughtUp(_) => tracing::warn!(request_id, error = ?error, "revision not reached in time"),
+            _ if rendered.status_code >= 500 => tracing::error!(request_id, error = ?error, "request failed"),
+            _ => {}
         }
         serde_json::to_vec(&ErrorEnvelope {
             status_code: rendered.status_code,
@@ -114,9 +117,12 @@ pub async fn envelope_layer(request: Request, next: Next) -> Response {
         })
         .expect("envelope always serializes")
     };
+    // Headers set further in (e.g. the pool revision) stay; those describing the replaced body go.
+    let mut headers = std::mem::take(response.headers_mut());
+    headers.remove(header::CONTENT_LENGTH);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     let mut out = Response::new(Body::from(body));
     *out.status_mut() = StatusCode::OK;
-    out.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    *out.headers_mut() = headers;
     out
 }

@@ -25,6 +25,9 @@ pub enum ApiError {
     RouteNotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// `x-portcullis-min-revision` named a revision this node did not apply in time.
+    #[error("revision {0} not applied on this node in time")]
+    NotCaughtUp(u64),
 }
 
 impl From<ServiceError> for ApiError {
@@ -81,6 +84,10 @@ impl ApiError {
             Self::BodyTooLarge => rendered(413, pick("请求体过大", "Request body too large")),
             Self::RouteNotFound => rendered(404, pick("接口不存在", "No such endpoint")),
             Self::MethodNotAllowed => rendered(405, pick("请求方法不支持", "Method not allowed")),
+            Self::NotCaughtUp(_) => rendered(
+                503,
+                pick("数据尚未同步到此节点", "This node has not caught up with the requested revision yet"),
+            ),
         }
     }
 }

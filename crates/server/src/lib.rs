@@ -19,7 +19,7 @@ use portcullis_service::{Service, ServiceResult};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 
-pub use caller::Caller;
+pub use caller::{Caller, MIN_REVISION_HEADER, REVISION_HEADER};
 
 /// The largest request body accepted (an authorize-resources call at every list limit fits).
 pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -45,8 +45,12 @@ pub struct AppState {
     pub body_limit: usize,
 }
 
-/// Builds the whole application over an opened service.
+/// Builds the whole application over an opened service, and starts following the other nodes
+/// when the store is shared (PostgreSQL).
 pub async fn app(service: Arc<Service>, config: ServerConfig) -> ServiceResult<Router> {
+    if service.start_following().await? {
+        tracing::info!("following commits of other nodes sharing the database");
+    }
     let tokens = TokenIssuer::new(service.token_signing_key().await?, config.token_ttl_seconds);
     let state = AppState {
         service,

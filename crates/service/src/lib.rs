@@ -2,6 +2,7 @@
 //! planned by a core operation, committed to the store, then applied in memory, so a write is
 //! visible to the very next read. Knows nothing of HTTP.
 
+mod follower;
 mod ids;
 mod keys;
 mod pools;

@@ -8,16 +8,24 @@ use parking_lot::RwLock;
 use portcullis_core::ids::{OpContext, PoolId};
 use portcullis_core::ops::{namespaces, Plan};
 use portcullis_core::PoolState;
-use portcullis_store::{PoolRecord, Store, StoreError};
+use portcullis_store::{LoadedPool, PoolRecord, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
 
-/// One pool held in memory. Readers take the state lock briefly; writers are serialised by
-/// `writer` and hold the state lock only while applying an already-committed change.
+/// A pool further behind than this many changes is reloaded from the store rather than replayed.
+const MAX_REPLAY: usize = 10_000;
+
+/// One pool held in memory. Readers take the state lock briefly; everything that changes the
+/// state (local writes, catching up with other nodes) is serialised by `writer`, so a change is
+/// applied exactly once and in revision order, and holds the state lock only while applying.
 pub struct PoolHandle {
     pub id: PoolId,
     state: RwLock<Applied>,
     writer: tokio::sync::Mutex<()>,
+    /// The applied revision, published for [`PoolHandle::wait_for_revision`].
+    applied: watch::Sender<u64>,
 }
 
 struct Applied {
@@ -34,6 +42,40 @@ impl PoolHandle {
     /// The revision of the last change applied in memory.
     pub fn revision(&self) -> u64 {
         self.state.read().revision
+    }
+
+    /// Waits until this node has applied `revision` (read-your-writes across nodes); false if
+    /// it has not within `timeout`.
+    pub async fn wait_for_revision(&self, revision: u64, timeout: Duration) -> bool {
+        let mut applied = self.applied.subscribe();
+        let waited = tokio::time::timeout(timeout, applied.wait_for(|&current| current >= revision)).await;
+        // The sender lives in `self`, so the wait can only end by reaching it or timing out.
+        waited.is_ok_and(|reached| reached.is_ok())
+    }
+
+    fn new(id: PoolId, loaded: LoadedPool) -> Self {
+        Self {
+            id,
+            state: RwLock::new(Applied { revision: loaded.revision, state: PoolState::from_records(loaded.records) }),
+            writer: tokio::sync::Mutex::new(()),
+            applied: watch::Sender::new(loaded.revision),
+        }
+    }
+
+    /// Applies one committed change under the state lock and publishes its revision.
+    fn apply(&self, applied: &mut Applied, revision: u64, mutations: &[portcullis_core::Mutation]) {
+        applied.state.apply_all(mutations);
+        applied.revision = revision;
+        self.applied.send_replace(revision);
+    }
+
+    /// Replaces the state with a fresh load of the pool, unless that load is older.
+    fn replace(&self, loaded: LoadedPool) {
+        let mut applied = self.state.write();
+        if loaded.revision >= applied.revision {
+            *applied = Applied { revision: loaded.revision, state: PoolState::from_records(loaded.records) };
+            self.applied.send_replace(loaded.revision);
+        }
     }
 }
 
@@ -63,19 +105,19 @@ impl Service {
     }
 
     async fn load(&self, id: &PoolId) -> ServiceResult<Arc<PoolHandle>> {
-        let loaded = self.store.load_pool(id).await?;
-        let handle = Arc::new(PoolHandle {
-            id: id.clone(),
-            state: RwLock::new(Applied { revision: loaded.revision, state: PoolState::from_records(loaded.records) }),
-            writer: tokio::sync::Mutex::new(()),
-        });
+        let handle = Arc::new(PoolHandle::new(id.clone(), self.store.load_pool(id).await?));
         Ok(self.pools.write().entry(id.clone()).or_insert(handle).clone())
+    }
+
+    /// The pool if it is already in memory (no store access).
+    pub fn loaded(&self, id: &str) -> Option<Arc<PoolHandle>> {
+        self.pools.read().get(id).cloned()
     }
 
     /// The pool with this id, loading it if another process created it since start-up.
     pub async fn pool(&self, id: &str) -> ServiceResult<Option<Arc<PoolHandle>>> {
-        if let Some(handle) = self.pools.read().get(id) {
-            return Ok(Some(handle.clone()));
+        if let Some(handle) = self.loaded(id) {
+            return Ok(Some(handle));
         }
         match self.store.pool(id).await? {
             Some(record) => Ok(Some(self.load(&record.id).await?)),
@@ -103,27 +145,37 @@ impl Service {
             }
             match self.store.commit(&pool.id, revision, &planned.mutations, now).await {
                 Ok(committed) => {
-                    let mut applied = pool.state.write();
-                    applied.state.apply_all(&planned.mutations);
-                    applied.revision = committed;
+                    pool.apply(&mut pool.state.write(), committed, &planned.mutations);
                     return Ok(planned.output);
                 }
-                Err(StoreError::Conflict { .. }) => self.catch_up(pool).await?,
+                Err(StoreError::Conflict { .. }) => self.catch_up_locked(pool).await?,
                 Err(e) => return Err(e.into()),
             }
         }
     }
 
-    /// Applies every change committed to the pool since the revision held in memory.
+    /// Applies every change committed to the pool (by any node) since the revision held in
+    /// memory, in revision order and each exactly once.
     pub async fn catch_up(&self, pool: &PoolHandle) -> ServiceResult<()> {
+        let _writer = pool.writer.lock().await;
+        self.catch_up_locked(pool).await
+    }
+
+    /// [`Service::catch_up`] for a caller that holds the pool's writer lock. Replays the
+    /// changelog; rebuilds the pool from the store instead when it is too far behind or the
+    /// changelog does not continue exactly where memory stands (a gap would corrupt the state).
+    async fn catch_up_locked(&self, pool: &PoolHandle) -> ServiceResult<()> {
         let from = pool.revision();
-        let changes = self.store.changes_since(&pool.id, from).await?;
+        let changes = self.store.changes_since(&pool.id, from, MAX_REPLAY + 1).await?;
+        let contiguous = changes.iter().zip(from + 1..).all(|(change, expected)| change.revision == expected);
+        if changes.len() > MAX_REPLAY || !contiguous {
+            tracing::info!(pool = %pool.id, from, behind = changes.len(), contiguous, "rebuilding pool from the store");
+            pool.replace(self.store.load_pool(&pool.id).await?);
+            return Ok(());
+        }
         let mut applied = pool.state.write();
-        for change in changes {
-            if change.revision == applied.revision + 1 {
-                applied.state.apply_all(&change.mutations);
-                applied.revision = change.revision;
-            }
+        for change in &changes {
+            pool.apply(&mut applied, change.revision, &change.mutations);
         }
         Ok(())
     }

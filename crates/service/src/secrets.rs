@@ -14,6 +14,11 @@ pub enum SecretError {
     KeyFile { path: String, source: std::io::Error },
     #[error("a stored secret cannot be decrypted with this master key")]
     Undecryptable,
+    #[error(
+        "a shared database needs the master key every node uses: set PORTCULLIS_MASTER_KEY \
+         (64 hex characters) or put it in {path}"
+    )]
+    SharedKeyMissing { path: String },
 }
 
 #[derive(Clone)]
@@ -34,6 +39,16 @@ impl MasterKey {
     /// The key from `PORTCULLIS_MASTER_KEY` when given, else from `master.key` in the data
     /// directory, created with mode 0600 on first use.
     pub fn load(env_value: Option<&str>, data_dir: &Path) -> Result<Self, SecretError> {
+        Self::load_or(env_value, data_dir, true)
+    }
+
+    /// Like [`MasterKey::load`], but never generates a key: every node sharing a database must
+    /// use the same one, so the operator provides it (variable, or a key file they placed).
+    pub fn load_shared(env_value: Option<&str>, data_dir: &Path) -> Result<Self, SecretError> {
+        Self::load_or(env_value, data_dir, false)
+    }
+
+    fn load_or(env_value: Option<&str>, data_dir: &Path, create: bool) -> Result<Self, SecretError> {
         if let Some(value) = env_value.filter(|v| !v.is_empty()) {
             return Self::from_hex(value);
         }
@@ -41,6 +56,9 @@ impl MasterKey {
         let io_error = |source| SecretError::KeyFile { path: path.display().to_string(), source };
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::from_hex(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => {
+                Err(SecretError::SharedKeyMissing { path: path.display().to_string() })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = Aes256Gcm::generate_key(OsRng);
                 write_private(&path, hex::encode(key).as_bytes()).map_err(io_error)?;
@@ -111,6 +129,17 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         let second = MasterKey::load(None, dir.path()).unwrap();
         assert_eq!(second.decrypt(&first.encrypt(b"x")).unwrap(), b"x");
+    }
+
+    #[test]
+    fn a_shared_key_is_never_generated() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(MasterKey::load_shared(None, dir.path()), Err(SecretError::SharedKeyMissing { .. })));
+        assert!(!dir.path().join(KEY_FILE).exists());
+        assert!(MasterKey::load_shared(Some(&"ab".repeat(32)), dir.path()).is_ok());
+        let placed = MasterKey::load(None, dir.path()).unwrap();
+        let shared = MasterKey::load_shared(None, dir.path()).unwrap();
+        assert_eq!(shared.decrypt(&placed.encrypt(b"x")).unwrap(), b"x");
     }
 
     #[test]

@@ -102,7 +102,13 @@ pub trait Store: Send + Sync + 'static {
     async fn load_pool(&self, pool: &PoolId) -> StoreResult<LoadedPool>;
     /// Commits `mutations` as revision `expected_revision + 1`, or fails with
     /// [`StoreError::Conflict`] if the pool is no longer at `expected_revision`.
-    async fn commit(&self, pool: &PoolId, expected_revision: u64, mutations: &[Mutation], now_ms: i64) -> StoreResult<u64>;
+    async fn commit(
+        &self,
+        pool: &PoolId,
+        expected_revision: u64,
+        mutations: &[Mutation],
+        now_ms: i64,
+    ) -> StoreResult<u64>;
     /// At most `limit` changes after `revision`, in order.
     async fn changes_since(&self, pool: &PoolId, revision: u64, limit: usize) -> StoreResult<Vec<Change>>;
     /// Every pool's current revision, so a follower can find what it missed in one query.

@@ -146,16 +146,20 @@ impl Store for SqliteStore {
             .await?
             .ok_or_else(|| StoreError::UnknownPool(pool.to_string()))?
             .get("revision");
-        let rows = sqlx::query("SELECT body FROM records WHERE pool_id = ?")
-            .bind(pool.as_str())
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows =
+            sqlx::query("SELECT body FROM records WHERE pool_id = ?").bind(pool.as_str()).fetch_all(&mut *tx).await?;
         tx.commit().await?;
         let records = rows.iter().map(|row| decode_record(row.get("body"))).collect::<StoreResult<_>>()?;
         Ok(LoadedPool { revision: revision as u64, records })
     }
 
-    async fn commit(&self, pool: &PoolId, expected_revision: u64, mutations: &[Mutation], now_ms: i64) -> StoreResult<u64> {
+    async fn commit(
+        &self,
+        pool: &PoolId,
+        expected_revision: u64,
+        mutations: &[Mutation],
+        now_ms: i64,
+    ) -> StoreResult<u64> {
         let next = expected_revision + 1;
         let mut tx = self.db.begin().await?;
         let bumped = sqlx::query("UPDATE pools SET revision = ? WHERE id = ? AND revision = ?")

@@ -1,11 +1,14 @@
 //! The behaviour every [`Store`] backend must have. Each check is a plain async function over a
-//! `&dyn Store`; `backend_suite!` runs all of them against one backend.
+//! `&dyn Store`; `backend_suite!` runs all of them against one backend. The PostgreSQL run needs
+//! `PORTCULLIS_TEST_POSTGRES_URL` (see `scripts/postgres.sh`); each test gets a database of its own.
 
 use portcullis_core::codes::NamespaceCode;
 use portcullis_core::ids::{NamespaceId, PoolId};
 use portcullis_core::model::Namespace;
 use portcullis_core::{Mutation, Record, RecordKey};
-use portcullis_store::{AccessKeyRecord, PoolRecord, SqliteStore, Store, StoreError};
+use portcullis_store::testing::TestDatabase;
+use portcullis_store::{AccessKeyRecord, ChangeNotice, PgStore, PoolRecord, SqliteStore, Store, StoreError};
+use std::time::Duration;
 
 fn pool(id: &str) -> PoolRecord {
     PoolRecord { id: PoolId::from_stored(id), name: format!("pool {id}"), created_at: 1 }
@@ -54,7 +57,7 @@ async fn a_stale_revision_conflicts_and_writes_nothing(store: &dyn Store) {
     let stale = store.commit(&id, 1, &[Mutation::Put(namespace("n2", "b"))], 3).await;
     assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })), "{stale:?}");
     assert_eq!(store.load_pool(&id).await.unwrap().records.len(), 1);
-    assert_eq!(store.changes_since(&id, 0).await.unwrap().len(), 2);
+    assert_eq!(store.changes_since(&id, 0, 100).await.unwrap().len(), 2);
 }
 
 async fn the_changelog_replays_every_commit_in_order(store: &dyn Store) {
@@ -63,12 +66,36 @@ async fn the_changelog_replays_every_commit_in_order(store: &dyn Store) {
     store.create_pool(&pool("p1"), &first, 1).await.unwrap();
     let second = vec![Mutation::Put(namespace("n1", "a")), Mutation::Put(namespace("n2", "b"))];
     store.commit(&id, 1, &second, 2).await.unwrap();
-    let changes = store.changes_since(&id, 0).await.unwrap();
+    let changes = store.changes_since(&id, 0, 100).await.unwrap();
     assert_eq!(changes.iter().map(|c| c.revision).collect::<Vec<_>>(), [1, 2]);
     assert_eq!(changes[0].mutations, first);
     assert_eq!(changes[1].mutations, second);
-    assert_eq!(store.changes_since(&id, 1).await.unwrap().len(), 1);
-    assert!(store.changes_since(&id, 2).await.unwrap().is_empty());
+    assert_eq!(store.changes_since(&id, 1, 100).await.unwrap().len(), 1);
+    assert!(store.changes_since(&id, 2, 100).await.unwrap().is_empty());
+}
+
+async fn changes_come_in_bounded_batches_and_revisions_in_one_list(store: &dyn Store) {
+    let id = PoolId::from_stored("p1");
+    store.create_pool(&pool("p1"), &[], 1).await.unwrap();
+    store.create_pool(&pool("p2"), &[], 1).await.unwrap();
+    for revision in 1..5 {
+        store.commit(&id, revision, &[Mutation::Put(namespace("n1", "a"))], 2).await.unwrap();
+    }
+    let batch = store.changes_since(&id, 1, 2).await.unwrap();
+    assert_eq!(batch.iter().map(|c| c.revision).collect::<Vec<_>>(), [2, 3]);
+    let mut revisions = store.pool_revisions().await.unwrap();
+    revisions.sort();
+    assert_eq!(revisions, [(PoolId::from_stored("p1"), 5), (PoolId::from_stored("p2"), 1)]);
+}
+
+async fn a_batch_with_several_mutations_of_one_key_keeps_the_last(store: &dyn Store) {
+    let id = PoolId::from_stored("p1");
+    store.create_pool(&pool("p1"), &[Mutation::Put(namespace("n1", "a"))], 1).await.unwrap();
+    let delete = || Mutation::Delete(RecordKey::Namespace(NamespaceId::from_stored("n1")));
+    store.commit(&id, 1, &[delete(), Mutation::Put(namespace("n1", "b"))], 2).await.unwrap();
+    assert_eq!(store.load_pool(&id).await.unwrap().records, vec![namespace("n1", "b")]);
+    store.commit(&id, 2, &[Mutation::Put(namespace("n1", "c")), delete()], 3).await.unwrap();
+    assert!(store.load_pool(&id).await.unwrap().records.is_empty());
 }
 
 async fn pools_are_isolated(store: &dyn Store) {
@@ -102,39 +129,94 @@ async fn settings_are_initialised_once(store: &dyn Store) {
     assert_eq!(store.init_setting("s", b"second").await.unwrap(), b"first");
 }
 
+/// `$open` names a function of the test's name returning the store and whatever must live as
+/// long as it, or `None` when the backend is not available here (it has said why).
 macro_rules! backend_suite {
-    ($backend:ident, $open:expr, [$($check:ident),* $(,)?]) => {
+    ($backend:ident, $open:path) => {
         mod $backend {
             use super::*;
-            $(
-                #[tokio::test]
-                async fn $check() {
-                    let (store, _guard) = $open.await;
-                    super::$check(&store).await;
-                }
-            )*
+            backend_suite!(@checks $open, [
+                new_pool_starts_at_revision_one_with_its_records,
+                commits_put_replace_and_delete_records,
+                a_stale_revision_conflicts_and_writes_nothing,
+                the_changelog_replays_every_commit_in_order,
+                changes_come_in_bounded_batches_and_revisions_in_one_list,
+                a_batch_with_several_mutations_of_one_key_keeps_the_last,
+                pools_are_isolated,
+                access_keys_can_be_found_listed_and_revoked,
+                settings_are_initialised_once,
+            ]);
         }
+    };
+    (@checks $open:path, [$($check:ident),* $(,)?]) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                let Some((store, _guard)) = $open(stringify!($check)).await else { return };
+                super::$check(&store).await;
+            }
+        )*
     };
 }
 
-async fn open_sqlite() -> (SqliteStore, tempfile::TempDir) {
+async fn open_sqlite(_test: &str) -> Option<(SqliteStore, tempfile::TempDir)> {
     let dir = tempfile::tempdir().unwrap();
-    (SqliteStore::open(dir.path()).await.unwrap(), dir)
+    Some((SqliteStore::open(dir.path()).await.unwrap(), dir))
 }
 
-backend_suite!(
-    sqlite,
-    open_sqlite(),
-    [
-        new_pool_starts_at_revision_one_with_its_records,
-        commits_put_replace_and_delete_records,
-        a_stale_revision_conflicts_and_writes_nothing,
-        the_changelog_replays_every_commit_in_order,
-        pools_are_isolated,
-        access_keys_can_be_found_listed_and_revoked,
-        settings_are_initialised_once,
-    ]
-);
+async fn open_postgres(test: &str) -> Option<(PgStore, TestDatabase)> {
+    let database = TestDatabase::create(test).await?;
+    Some((PgStore::connect(database.url()).await.unwrap(), database))
+}
+
+backend_suite!(sqlite, open_sqlite);
+backend_suite!(postgres, open_postgres);
+
+#[tokio::test]
+async fn sqlite_has_no_change_feed() {
+    let (store, _dir) = open_sqlite("").await.unwrap();
+    assert!(store.watch().await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_nodes_starting_together_migrate_once() {
+    let Some(database) = TestDatabase::create("postgres_nodes_starting_together_migrate_once").await else { return };
+    // Separate tasks, so the connections and migrations really overlap.
+    let opening: Vec<_> = (0..6)
+        .map(|_| {
+            let url = database.url().to_owned();
+            tokio::spawn(async move { PgStore::connect(&url).await })
+        })
+        .collect();
+    let mut stores = Vec::new();
+    for node in opening {
+        stores.push(node.await.unwrap().expect("every node starts"));
+    }
+    stores[0].create_pool(&pool("p1"), &[], 1).await.unwrap();
+    assert_eq!(stores[5].pools().await.unwrap(), vec![pool("p1")]);
+}
+
+#[tokio::test]
+async fn postgres_announces_commits_once_they_are_visible() {
+    let Some((store, database)) = open_postgres("postgres_announces_commits_once_they_are_visible").await else {
+        return;
+    };
+    let mut feed = store.watch().await.unwrap().expect("PostgreSQL has a change feed");
+    let other_node = PgStore::connect(database.url()).await.unwrap();
+    let id = PoolId::from_stored("p1");
+    other_node.create_pool(&pool("p1"), &[], 1).await.unwrap();
+    other_node.commit(&id, 1, &[Mutation::Put(namespace("n1", "a"))], 2).await.unwrap();
+    // A stale commit fails and announces nothing.
+    assert!(other_node.commit(&id, 1, &[Mutation::Put(namespace("n2", "b"))], 3).await.is_err());
+    for revision in [1, 2] {
+        let notice = tokio::time::timeout(Duration::from_secs(5), feed.next()).await.expect("a notice").unwrap();
+        assert_eq!(notice, ChangeNotice::Committed { pool: id.clone(), revision });
+        // What a notice announces is already readable.
+        let changes = store.changes_since(&id, revision - 1, 10).await.unwrap();
+        assert_eq!(changes.first().map(|c| c.revision), Some(revision));
+    }
+    assert!(tokio::time::timeout(Duration::from_millis(300), feed.next()).await.is_err(), "nothing else was announced");
+}
 
 #[tokio::test]
 async fn sqlite_data_survives_reopening() {

@@ -100,12 +100,148 @@ def codes_of(items, key: str = "code") -> list:
     return [item[key] for item in items]
 
 
+def new_user(client, **fields):
+    """A fresh user (unique email); returns the UserDto."""
+    return assert_ok(client.create_user(**{"email": unique_email("member"), **fields}))
+
+
+# Organizations and departments (principals.md §4): the write methods exist only in `authing`
+# (README §10), so `client` below is an `authing` ManagementClient.
+
+
+def organization_not_found(code: str) -> str:
+    """The observed message for an unknown `organizationCode` (README §9, department/ rows)."""
+    return f"organization not found for code: {code}"
+
+
 def new_organization(client, **overrides):
-    """create-organization (an `authing` client: genauth 5.1.0 lacks it) with a fresh code."""
+    """create-organization with a fresh code; returns the response envelope."""
     code = unique_code("org")
     fields = {"metadata": None, "organization_code": code, "organization_name": f"name {code}"}
     fields.update(overrides)
     return client.create_organization(**fields)
+
+
+def new_department(client, organization, **overrides):
+    """A fresh department, by default a child of the organization's root; returns the DepartmentDto."""
+    fields = {
+        "organization_code": organization["organizationCode"],
+        "name": unique_code("dept"),
+        "parent_department_id": organization["departmentId"],
+        "metadata": None,
+    }
+    fields.update(overrides)
+    return assert_ok(client.create_department(**fields))
+
+
+def join_department(client, organization, department_id, *users) -> None:
+    """add-department-members for these users, asserting success."""
+    resp = client.add_department_members(
+        user_ids=[u["userId"] for u in users],
+        organization_code=organization["organizationCode"],
+        department_id=department_id,
+    )
+    assert_success_flag(resp)
+
+
+# ---------------------------------------------------------------------- authorization
+# Grants (resources.md §21, semantics.md §4): one authorize-resources call per grant, and the
+# yes/no answer of is-action-allowed.
+
+
+def now_ms() -> int:
+    """Current time in milliseconds (role disableTime, assign-role enableTime/endTime)."""
+    import time
+
+    return int(time.time() * 1000)
+
+
+def new_namespace(client, **fields) -> str:
+    """A fresh namespace; returns its code."""
+    return assert_ok(client.create_namespace(code=unique_code("ns"), **fields))["code"]
+
+
+def new_role(client, namespace=None, **fields):
+    """A fresh role in `namespace` (default: `default`); returns the RoleDto."""
+    return assert_ok(client.create_role(code=unique_code("role"), namespace=namespace, **fields))
+
+
+def new_group_dto(client, **fields):
+    """A fresh group; returns the GroupDto."""
+    code = unique_code("grp")
+    return assert_ok(client.create_group(**{"type": None, "code": code, "name": code, "description": "", **fields}))
+
+
+def user_target(user) -> dict:
+    """TargetDto of assign-role / revoke-role for a user."""
+    return {"targetType": "USER", "targetIdentifier": user["userId"]}
+
+
+def department_target(department_id: str, inherit_by_children=None) -> dict:
+    """TargetDto of assign-role for a department; `inheritByChildren` is our extension (§13.4)."""
+    target = {"targetType": "DEPARTMENT", "targetIdentifier": department_id}
+    if inherit_by_children is not None:
+        target["inheritByChildren"] = inherit_by_children
+    return target
+
+
+def resource_item(code: str, actions, resource_type: str = "DATA", effect=None) -> dict:
+    """ResourceItemDto of authorize-resources; `effect` (ALLOW | DENY) is our extension (§13.6)."""
+    item = {"code": code, "actions": list(actions), "resourceType": resource_type}
+    if effect is not None:
+        item["effect"] = effect
+    return item
+
+
+def grant_item(target_type: str, identifiers, *resources, inherit_by_children=None) -> dict:
+    """AuthorizeResourceItem: these targets get these ResourceItemDtos."""
+    if isinstance(identifiers, str):
+        identifiers = [identifiers]
+    item = {"targetType": target_type, "targetIdentifiers": list(identifiers), "resources": list(resources)}
+    if inherit_by_children is not None:
+        item["inheritByChildren"] = inherit_by_children
+    return item
+
+
+def authorize(
+    client,
+    target_type,
+    identifiers,
+    code,
+    actions,
+    *,
+    namespace="default",
+    resource_type="DATA",
+    effect=None,
+    inherit_by_children=None,
+) -> None:
+    """authorize-resources for one code, asserting success."""
+    item = grant_item(
+        target_type,
+        identifiers,
+        resource_item(code, actions, resource_type, effect),
+        inherit_by_children=inherit_by_children,
+    )
+    assert_success_flag(client.authorize_resources(list=[item], namespace=namespace))
+
+
+def is_allowed(client, user_id: str, action: str, resource: str, namespace=None) -> bool:
+    """is-action-allowed, asserting the envelope; returns data.allowed."""
+    data = assert_ok(client.is_action_allowed(user_id=user_id, action=action, resource=resource, namespace=namespace))
+    assert isinstance(data, dict) and isinstance(data.get("allowed"), bool), f"expected {{allowed: bool}}: {data!r}"
+    return data["allowed"]
+
+
+def direct_grants(client, target_type: str, identifier: str, namespace=None, **filters) -> list:
+    """get-authorized-resources of one target; returns the list (totalCount must equal its length)."""
+    data = assert_ok(
+        client.get_authorized_resources(
+            target_type=target_type, target_identifier=identifier, namespace=namespace, **filters
+        )
+    )
+    items = assert_page(data)
+    assert data["totalCount"] == len(items), f"no paging here: totalCount must equal the list length: {data!r}"
+    return items
 
 
 # ---------------------------------------------------------------------- raw HTTP

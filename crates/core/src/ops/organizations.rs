@@ -480,22 +480,35 @@ pub fn update_department(
     let mut mutations = vec![Mutation::Put(Record::Department(updated.clone()))];
     // The root's name and description mirror the organization's; keep the two in step.
     if current.parent.is_none() {
-        mutations.extend(mirror_root_on_organization(organization, &updated, cx));
+        mutations.extend(mirror_root_on_organization(state, organization, &updated, cx)?);
     }
     Ok(Planned::new(mutations, id))
 }
 
-/// After the root department was renamed or redescribed, the organization record follows. (Its
-/// code does not: the organization code is the pool-wide key and changes only explicitly.)
-fn mirror_root_on_organization(organization: &Organization, root: &Department, cx: &mut OpContext) -> Option<Mutation> {
+/// After the root department was renamed, redescribed or recoded, the organization record
+/// follows: the root *is* the organization's top, and its code is the organization code
+/// (principals §4.1), so a new root code renames the organization (unless another has it).
+fn mirror_root_on_organization(
+    state: &PoolState,
+    organization: &Organization,
+    root: &Department,
+    cx: &mut OpContext,
+) -> Result<Option<Mutation>, DomainError> {
     let mut updated = organization.clone();
     updated.name = root.name.clone();
     updated.description = root.description.clone();
+    if let Some(code) = &root.code {
+        let code = OrganizationCode::parse(code.as_str()).expect("department and organization codes share a charset");
+        if code != organization.code && state.organization_by_code(code.as_str()).is_some() {
+            return Err(DomainError::AlreadyExists(Duplicate::Organization));
+        }
+        updated.code = code;
+    }
     if updated == *organization {
-        return None;
+        return Ok(None);
     }
     updated.updated_at = cx.now_ms;
-    Some(Mutation::Put(Record::Organization(updated)))
+    Ok(Some(Mutation::Put(Record::Organization(updated))))
 }
 
 /// Deletes a department that is neither the root nor a parent; its members are detached and its
@@ -723,6 +736,23 @@ mod tests {
         let changes = DepartmentChanges { name: Some("ACME Inc".into()), ..Default::default() };
         pool.run(|s, cx| update_department(s, "acme", &by_id("root"), changes.clone(), cx)).unwrap();
         assert_eq!(pool.state.organization(&org.id).unwrap().name, "ACME Inc");
+    }
+
+    #[test]
+    fn recoding_the_root_recodes_the_organization_unless_the_code_is_taken() {
+        let mut pool = TestPool::new();
+        let org = pool.organization("acme");
+        pool.organization("taken");
+        let recode = |code: &str| DepartmentChanges { code: Some(DepartmentCode::parse(code).unwrap()), ..Default::default() };
+        let clash = recode("taken");
+        let refused = pool.run(|s, cx| update_department(s, "acme", &by_id("root"), clash.clone(), cx));
+        assert_eq!(refused.unwrap_err(), DomainError::AlreadyExists(Duplicate::Organization));
+        assert_eq!(pool.state.organization(&org.id).unwrap().code.as_str(), "acme");
+
+        let fresh = recode("acme3");
+        pool.run(|s, cx| update_department(s, "acme", &by_id("root"), fresh.clone(), cx)).unwrap();
+        assert_eq!(pool.state.organization(&org.id).unwrap().code.as_str(), "acme3");
+        assert!(pool.state.organization_by_code("acme").is_none());
     }
 
     #[test]

@@ -45,6 +45,16 @@ impl TestServer {
 
     /// Starts a server on an existing data directory (to test restarts).
     pub async fn start_in(data_dir: tempfile::TempDir, extra_args: &[&str]) -> Self {
+        Self::spawn(data_dir, extra_args, &[]).await
+    }
+
+    /// Starts one node of several sharing the PostgreSQL database at `database_url`.
+    pub async fn start_node(database_url: &str, master_key: &str) -> Self {
+        let data_dir = tempfile::tempdir().unwrap();
+        Self::spawn(data_dir, &["--database", database_url], &[("PORTCULLIS_MASTER_KEY", master_key)]).await
+    }
+
+    async fn spawn(data_dir: tempfile::TempDir, extra_args: &[&str], env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let child = Command::new(binary())
             .arg("serve")
@@ -56,6 +66,7 @@ impl TestServer {
             .env("PORTCULLIS_ACCESS_KEY_ID", ACCESS_KEY_ID)
             .env("PORTCULLIS_ACCESS_KEY_SECRET", ACCESS_KEY_SECRET)
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
