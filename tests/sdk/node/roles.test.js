@@ -16,6 +16,9 @@ const {
   assertPage,
   codesOf,
   idsOf,
+  newOrganization,
+  newDepartment,
+  departmentTarget,
 } = require("./lib/assertions");
 
 const ctx = useServer();
@@ -332,4 +335,214 @@ describe("assignRole / revokeRole / listRoleMembers", () => {
       "权限组不存在",
     );
   });
+});
+
+// assignRoleBatch / revokeRoleBatch (principals.md §2.8, §2.10) ---------------------------------
+
+const MISSING_ID = "0".repeat(24);
+/** Unknown things appended to otherwise valid targets / roles, by name: [targets, roles, message]. */
+const UNKNOWN_REFERENCES = {
+  "unknown role": [[], [{ code: uniqueCode("missing") }], "角色不存在"],
+  "unknown namespace": [[], [{ code: "any-role", namespace: uniqueCode("missing") }], "权限组不存在"],
+  "unknown user": [MISSING_USER, [], "用户不存在"],
+  "unknown department": [[departmentTarget(MISSING_ID)], [], "部门不存在"],
+};
+const BATCH_METHODS = ["assignRoleBatch", "revokeRoleBatch"];
+
+/** A fresh role in a fresh namespace. */
+async function newNamespacedRole() {
+  return assertOk(await ctx.client.createRole({ code: uniqueCode("role"), namespace: await newNamespaceCode() }));
+}
+
+/** `count` fresh users, made with createUsersBatch (at most 50 per call). */
+async function manyUsers(count) {
+  const users = [];
+  while (users.length < count) {
+    const list = Array.from({ length: Math.min(50, count - users.length) }, () => ({ email: uniqueEmail("member") }));
+    users.push(...assertOk(await ctx.client.createUsersBatch({ list })));
+  }
+  return users;
+}
+
+/** RoleCodeDto[]: roles of the default namespace without `namespace`, others with it. */
+const roleCodes = (roles) =>
+  roles.map((r) => (r.namespace === "default" ? { code: r.code } : { code: r.code, namespace: r.namespace }));
+
+async function memberIds(role) {
+  const data = assertOk(await ctx.client.listRoleMembers({ code: role.code, namespace: role.namespace, limit: 50 }));
+  return idsOf(assertPage(data)).sort();
+}
+
+async function departmentIds(role) {
+  const data = assertOk(
+    await ctx.client.listRoleDepartments({ code: role.code, namespace: role.namespace, limit: 50 }),
+  );
+  return assertPage(data)
+    .map((d) => d.id)
+    .sort();
+}
+
+async function userRoleCodes(user, namespace) {
+  return codesOf(assertOk(await ctx.client.getUserRoles({ userId: user.userId, namespace })).list).sort();
+}
+
+/** `count` fresh departments' ids, children of a fresh organization's root. */
+async function newDepartmentIds(count) {
+  const organization = assertOk(await newOrganization(ctx.client));
+  const ids = [];
+  for (let i = 0; i < count; i++) ids.push((await newDepartment(ctx.client, organization)).departmentId);
+  return ids;
+}
+
+describe("assignRoleBatch", () => {
+  it("gives every user every role", async () => {
+    const [role, nsRole, users] = [await newRole(), await newNamespacedRole(), await newUsers()];
+    assertSuccessFlag(
+      await ctx.client.assignRoleBatch({ targets: userTargets(users), roles: roleCodes([role, nsRole]) }),
+    );
+    for (const user of users) {
+      assert.deepEqual(await userRoleCodes(user), [role.code]);
+      assert.deepEqual(await userRoleCodes(user, nsRole.namespace), [nsRole.code]);
+    }
+    assert.deepEqual(await memberIds(role), idsOf(users).sort());
+    assert.deepEqual(await memberIds(nsRole), idsOf(users).sort());
+  });
+
+  it("gives departments and users every role", async () => {
+    const [role, nsRole, [user]] = [await newRole(), await newNamespacedRole(), await newUsers(1)];
+    const departments = await newDepartmentIds(2);
+    const targets = [...departments.map((id) => departmentTarget(id)), ...userTargets([user])];
+    assertSuccessFlag(await ctx.client.assignRoleBatch({ targets, roles: roleCodes([role, nsRole]) }));
+    for (const r of [role, nsRole]) {
+      assert.deepEqual(await departmentIds(r), [...departments].sort());
+      assert.deepEqual(await memberIds(r), [user.userId]);
+    }
+  });
+
+  it("tells apart roles with one code in two namespaces", async () => {
+    const [role, [user]] = [await newRole(), await newUsers(1)];
+    const twin = assertOk(await ctx.client.createRole({ code: role.code, namespace: await newNamespaceCode() }));
+    assertSuccessFlag(await ctx.client.assignRoleBatch({ targets: userTargets([user]), roles: roleCodes([twin]) }));
+    assert.deepEqual([await memberIds(role), await memberIds(twin)], [[], [user.userId]]);
+  });
+
+  it("is idempotent", async () => {
+    const [role, nsRole, users] = [await newRole(), await newNamespacedRole(), await newUsers()];
+    for (let i = 0; i < 2; i++) {
+      assertSuccessFlag(
+        await ctx.client.assignRoleBatch({ targets: userTargets(users), roles: roleCodes([role, nsRole]) }),
+      );
+    }
+    assert.deepEqual([(await memberIds(role)).length, (await memberIds(nsRole)).length], [2, 2]);
+  });
+
+  it("accepts 10 targets and 10 roles", async () => {
+    const users = await manyUsers(10);
+    const roles = [];
+    for (let i = 0; i < 10; i++) roles.push(await newRole());
+    assertSuccessFlag(await ctx.client.assignRoleBatch({ targets: userTargets(users), roles: roleCodes(roles) }));
+    for (const role of roles) assert.equal((await memberIds(role)).length, 10, role.code);
+  });
+
+  it("rejects more than 10 targets", async () => {
+    const role = await newRole();
+    const targets = userTargets(await manyUsers(11));
+    const resp = await ctx.client.assignRoleBatch({ targets, roles: roleCodes([role]) });
+    assertError(resp, 400, "参数 targets 格式错误");
+    assert.deepEqual(await memberIds(role), []);
+  });
+});
+
+describe("revokeRoleBatch", () => {
+  it("takes every role from every listed target", async () => {
+    const [role, nsRole, users] = [await newRole(), await newNamespacedRole(), await newUsers()];
+    const [department] = await newDepartmentIds(1);
+    const roles = roleCodes([role, nsRole]);
+    const targets = [...userTargets(users), departmentTarget(department)];
+    assertSuccessFlag(await ctx.client.assignRoleBatch({ targets, roles }));
+    const revoked = [...userTargets(users.slice(0, 1)), departmentTarget(department)];
+    assertSuccessFlag(await ctx.client.revokeRoleBatch({ targets: revoked, roles }));
+    for (const r of [role, nsRole]) {
+      assert.deepEqual(await memberIds(r), [users[1].userId]);
+      assert.deepEqual(await departmentIds(r), []);
+    }
+    assert.deepEqual([await userRoleCodes(users[0]), await userRoleCodes(users[0], nsRole.namespace)], [[], []]);
+  });
+
+  it("leaves the roles that are not listed", async () => {
+    const [role, nsRole, users] = [await newRole(), await newNamespacedRole(), await newUsers()];
+    assertSuccessFlag(
+      await ctx.client.assignRoleBatch({ targets: userTargets(users), roles: roleCodes([role, nsRole]) }),
+    );
+    assertSuccessFlag(await ctx.client.revokeRoleBatch({ targets: userTargets(users), roles: roleCodes([nsRole]) }));
+    assert.deepEqual([await memberIds(role), await memberIds(nsRole)], [idsOf(users).sort(), []]);
+  });
+
+  it("revoking something not assigned succeeds", async () => {
+    const [role, nsRole, users] = [await newRole(), await newNamespacedRole(), await newUsers()];
+    assertSuccessFlag(
+      await ctx.client.revokeRoleBatch({ targets: userTargets(users), roles: roleCodes([role, nsRole]) }),
+    );
+  });
+
+  it("accepts more than 10 targets", async () => {
+    const [role, users] = [await newRole(), await manyUsers(11)];
+    assertSuccessFlag(await ctx.client.assignRole({ code: role.code, targets: userTargets(users) }));
+    assertSuccessFlag(await ctx.client.revokeRoleBatch({ targets: userTargets(users), roles: roleCodes([role]) }));
+    assert.deepEqual(await memberIds(role), []);
+  });
+
+  it("rejects more than 50 targets", async () => {
+    const [role, users] = [await newRole(), await manyUsers(51)];
+    assertSuccessFlag(await ctx.client.assignRole({ code: role.code, targets: userTargets(users.slice(0, 50)) }));
+    const resp = await ctx.client.revokeRoleBatch({ targets: userTargets(users), roles: roleCodes([role]) });
+    assertError(resp, 400, "参数 targets 格式错误");
+    assert.equal((await memberIds(role)).length, 50);
+  });
+});
+
+describe("assignRoleBatch / revokeRoleBatch errors", () => {
+  for (const method of BATCH_METHODS) {
+    for (const [label, [extraTargets, extraRoles, message]] of Object.entries(UNKNOWN_REFERENCES)) {
+      it(`${method}: an ${label} changes nothing`, async () => {
+        const [role, nsRole, users] = [await newRole(), await newNamespacedRole(), await newUsers()];
+        const [department] = await newDepartmentIds(1);
+        const targets = [...userTargets(users), departmentTarget(department)];
+        const roles = roleCodes([role, nsRole]);
+        if (method === "revokeRoleBatch") assertSuccessFlag(await ctx.client.assignRoleBatch({ targets, roles }));
+        const snapshot = async () => [
+          [await memberIds(role), await departmentIds(role)],
+          [await memberIds(nsRole), await departmentIds(nsRole)],
+        ];
+        const before = await snapshot();
+        const resp = await ctx.client[method]({
+          targets: [...targets, ...extraTargets],
+          roles: [...roles, ...extraRoles],
+        });
+        assertError(resp, 404, message);
+        assert.deepEqual(await snapshot(), before);
+      });
+    }
+
+    it(`${method}: empty roles are rejected`, async () => {
+      const users = await newUsers(1);
+      const resp = await ctx.client[method]({ targets: userTargets(users), roles: [] });
+      assertError(resp, 400, "参数 roles 格式错误");
+    });
+
+    it(`${method}: empty targets are rejected`, async () => {
+      const role = await newRole();
+      const resp = await ctx.client[method]({ targets: [], roles: roleCodes([role]) });
+      assertError(resp, 400, "参数 targets 格式错误");
+    });
+
+    it(`${method}: more than 10 roles are rejected`, async () => {
+      const users = await newUsers(1);
+      const roles = [];
+      for (let i = 0; i < 11; i++) roles.push(await newRole());
+      const resp = await ctx.client[method]({ targets: userTargets(users), roles: roleCodes(roles) });
+      assertError(resp, 400, "参数 roles 格式错误");
+      for (const role of roles) assert.deepEqual(await memberIds(role), [], role.code);
+    });
+  }
 });

@@ -6,6 +6,7 @@ const assert = require("node:assert/strict");
 const crypto = require("node:crypto");
 const { useServer } = require("./lib/context");
 const {
+  BAD_PAGING,
   uniqueCode,
   uniqueEmail,
   assertOk,
@@ -356,4 +357,198 @@ describe("roles and groups of a user", () => {
       "权限组不存在",
     );
   });
+});
+
+// create-users-batch (principals.md §1.2) -------------------------------------------------------
+
+async function userCount() {
+  return assertOk(await ctx.client.listUsers({ options: { pagination: { page: 1, limit: 1 } } })).totalCount;
+}
+
+/**
+ * createUsersBatch fails with this error, the pool has as many users as before, and none of the
+ * `fresh` items (whose username is new) can be found.
+ */
+async function assertBatchCreatesNothing(list, statusCode, message, fresh) {
+  const before = await userCount();
+  assertError(await ctx.client.createUsersBatch({ list }), statusCode, message);
+  assert.equal(await userCount(), before, "a failed batch must create no user");
+  for (const item of fresh) {
+    assertError(await ctx.client.getUser({ userId: item.username, userIdType: "username" }), 404, "用户不存在");
+  }
+}
+
+const DUPLICATES = [
+  ["username", "用户名已存在"],
+  ["email", "邮箱已存在"],
+  ["phone", "手机号已存在"],
+  ["externalId", "externalId 已存在"],
+];
+
+describe("createUsersBatch", () => {
+  it("returns the users in request order, echoing their fields", async () => {
+    const list = [newProfile(), newProfile(), newProfile()];
+    const users = assertOk(await ctx.client.createUsersBatch({ list }));
+    assert.equal(users.length, list.length);
+    list.forEach((item, i) => {
+      for (const [field, value] of Object.entries(item)) assert.equal(users[i][field], value, `${i}.${field}`);
+      assert.match(users[i].userId, /^[0-9a-f]{24}$/);
+      assert.equal(users[i].status, "Activated");
+    });
+  });
+
+  it("stores the created users", async () => {
+    const list = [newProfile(), newProfile()];
+    const users = assertOk(await ctx.client.createUsersBatch({ list }));
+    const found = assertOk(await ctx.client.getUserBatch({ userIds: idsOf(users) }));
+    assert.deepEqual(
+      found.map((u) => u.username),
+      list.map((item) => item.username),
+    );
+  });
+
+  it("echoes customData only for the items that sent it", async () => {
+    const customData = { intro: "自我介绍", age: 30 };
+    const list = [{ ...newProfile(), customData }, newProfile()];
+    const users = assertOk(await ctx.client.createUsersBatch({ list }));
+    assert.deepEqual(users[0].customData, customData);
+    assert.ok(!("customData" in users[1]), JSON.stringify(users[1]));
+  });
+
+  it("accepts 50 items", async () => {
+    const users = assertOk(await ctx.client.createUsersBatch({ list: Array.from({ length: 50 }, newProfile) }));
+    assert.equal(new Set(idsOf(users)).size, 50);
+  });
+
+  for (const [field, message] of DUPLICATES) {
+    it(`creates nothing when a ${field} belongs to a stored user`, async () => {
+      const stored = newProfile();
+      await newUser(stored);
+      const fresh = newProfile();
+      const duplicate = { username: uniqueCode("user"), [field]: stored[field] };
+      await assertBatchCreatesNothing([fresh, duplicate], 409, message, [fresh]);
+    });
+
+    it(`creates nothing when a ${field} repeats within the batch`, async () => {
+      const first = newProfile();
+      const second = { ...newProfile(), [field]: first[field] };
+      await assertBatchCreatesNothing([first, second], 409, message, [first]);
+    });
+  }
+
+  it("creates nothing when an email repeats in another case within the batch", async () => {
+    const first = newProfile();
+    const second = { ...newProfile(), email: first.email.toUpperCase() };
+    await assertBatchCreatesNothing([first, second], 409, "邮箱已存在", [first, second]);
+  });
+
+  it("creates nothing when an email is malformed", async () => {
+    const [fresh, bad] = [newProfile(), { ...newProfile(), email: "test1@qqq" }];
+    await assertBatchCreatesNothing([fresh, bad], 400, "参数 email 格式错误", [fresh, bad]);
+  });
+
+  it("creates nothing when an item has no username, phone or email", async () => {
+    const fresh = newProfile();
+    await assertBatchCreatesNothing([fresh, { name: "nobody" }], 400, MUST_HAVE_IDENTIFIER, [fresh]);
+  });
+
+  it("rejects an empty list", async () => {
+    assertError(await ctx.client.createUsersBatch({ list: [] }), 400, "参数 list 格式错误");
+  });
+
+  it("rejects more than 50 items", async () => {
+    const list = Array.from({ length: 51 }, newProfile);
+    await assertBatchCreatesNothing(list, 400, "参数 list 格式错误", list.slice(0, 1));
+  });
+});
+
+// set-custom-fields (README §9: accepted) -------------------------------------------------------
+
+describe("setCustomFields", () => {
+  it("is accepted", async () => {
+    const list = [
+      { targetType: "USER", dataType: "STRING", key: "intro", label: "自我介绍" },
+      {
+        targetType: "USER",
+        dataType: "ENUM",
+        key: "school",
+        label: "学校",
+        options: [
+          { label: "北京大学", value: "pku" },
+          { label: "清华大学", value: "tsinghua" },
+        ],
+      },
+    ];
+    assertOk(await ctx.client.setCustomFields({ list }));
+  });
+});
+
+// list-users, GET legacy form (principals.md §1.6) ----------------------------------------------
+
+describe("listUsersLegacy", () => {
+  it("returns ten users by default", async () => {
+    const data = assertOk(await ctx.client.listUsersLegacy({}));
+    assert.equal(assertPage(data, 1).length, Math.min(10, data.totalCount));
+  });
+
+  it("lists the newest first", async () => {
+    const newest = await newUser();
+    assert.deepEqual(idsOf(assertOk(await ctx.client.listUsersLegacy({ page: 1, limit: 1 })).list), [newest.userId]);
+  });
+
+  it("pages do not overlap", async () => {
+    for (let i = 0; i < 4; i++) await newUser();
+    const first = assertOk(await ctx.client.listUsersLegacy({ page: 1, limit: 2 }));
+    const second = assertOk(await ctx.client.listUsersLegacy({ page: 2, limit: 2 }));
+    assert.equal(first.totalCount, second.totalCount);
+    assert.ok(first.totalCount >= 4, JSON.stringify(first));
+    assert.equal(new Set(idsOf([...first.list, ...second.list])).size, 4);
+  });
+
+  it("a page past the end is empty", async () => {
+    const data = assertOk(await ctx.client.listUsersLegacy({ page: 100000, limit: 50 }));
+    assert.deepEqual(data.list, []);
+    assert.ok(data.totalCount > 0, JSON.stringify(data));
+  });
+
+  it("filters on status", async () => {
+    const suspended = await newUser({ email: uniqueEmail(), status: "Suspended" });
+    const list = assertPage(assertOk(await ctx.client.listUsersLegacy({ status: "Suspended", limit: 50 })), 1);
+    assert.ok(idsOf(list).includes(suspended.userId));
+    assert.deepEqual([...new Set(list.map((u) => u.status))], ["Suspended"]);
+  });
+
+  it("the status filter leaves out other statuses", async () => {
+    await newUser({ email: uniqueEmail(), status: "Suspended" });
+    const list = assertPage(assertOk(await ctx.client.listUsersLegacy({ status: "Activated", limit: 50 })), 1);
+    assert.deepEqual([...new Set(list.map((u) => u.status))], ["Activated"]);
+  });
+
+  it("rejects an unknown status", async () => {
+    assertError(await ctx.client.listUsersLegacy({ status: "invalid" }), 400, "参数 status 格式错误");
+  });
+
+  it("leaves out customData, identities and departmentIds by default", async () => {
+    await newUser();
+    const [first] = assertOk(await ctx.client.listUsersLegacy({ page: 1, limit: 1 })).list;
+    for (const field of ["customData", "identities", "departmentIds"]) assert.ok(!(field in first), field);
+  });
+
+  it("includes customData, identities and departmentIds when asked", async () => {
+    await newUser({ email: uniqueEmail(), customData: { school: "pku" } });
+    const flags = { withCustomData: true, withIdentities: true, withDepartmentIds: true };
+    const [first] = assertOk(await ctx.client.listUsersLegacy({ page: 1, limit: 1, ...flags })).list;
+    assert.deepEqual([first.customData, first.identities, first.departmentIds], [{ school: "pku" }, [], []]);
+  });
+
+  it("updatedAtStart in the future matches nothing", async () => {
+    const updatedAtStart = Math.floor(Date.now() / 1000) + 3600;
+    assert.deepEqual(assertOk(await ctx.client.listUsersLegacy({ updatedAtStart })), { totalCount: 0, list: [] });
+  });
+
+  for (const [label, [args, field]] of Object.entries(BAD_PAGING)) {
+    it(`rejects ${label}`, async () => {
+      assertError(await ctx.client.listUsersLegacy(args), 400, `参数 ${field} 格式错误`);
+    });
+  }
 });

@@ -13,6 +13,11 @@ from helpers import (
     assert_page,
     assert_success_flag,
     codes_of,
+    department_target,
+    new_department,
+    new_namespace,
+    new_organization,
+    new_role,
     unique_code,
     unique_email,
 )
@@ -347,3 +352,171 @@ class TestListRoleMembers:
     def test_unknown_namespace_is_not_found(self, client, role):
         resp = client.list_role_members(code=role["code"], namespace=unique_code("missing"))
         assert_error(resp, 404, "权限组不存在")
+
+
+# ---------------------------------------------------------------------------- §2.8, 2.10 batch assignment
+
+MISSING_ID = "0" * 24
+# Unknown things appended to otherwise valid targets / roles: (extra targets, extra roles, message).
+UNKNOWN_REFERENCES = [
+    ([], [{"code": unique_code("missing")}], "角色不存在"),
+    ([], [{"code": "any-role", "namespace": unique_code("missing")}], "权限组不存在"),
+    ([{"targetType": "USER", "targetIdentifier": MISSING_ID}], [], "用户不存在"),
+    ([department_target(MISSING_ID)], [], "部门不存在"),
+]
+UNKNOWN_REFERENCE_IDS = ["unknown-role", "unknown-namespace", "unknown-user", "unknown-department"]
+BATCH_METHODS = ["assign_role_batch", "revoke_role_batch"]
+
+
+@pytest.fixture
+def ns_role(client):
+    """A fresh role in a fresh namespace."""
+    return new_role(client, new_namespace(client))
+
+
+@pytest.fixture
+def organization(authing_client):
+    """Department writes and list-role-departments exist only in `authing` (README §10)."""
+    return assert_ok(new_organization(authing_client))
+
+
+def many_users(client, count):
+    """`count` fresh users, made with create-users-batch (at most 50 per call)."""
+    users = []
+    while len(users) < count:
+        items = [{"email": unique_email("member")} for _ in range(min(50, count - len(users)))]
+        users += assert_ok(client.create_users_batch(list=items))
+    return users
+
+
+def role_codes(*roles):
+    """RoleCodeDto[]: roles of the default namespace without `namespace`, others with it."""
+    return [
+        {"code": r["code"]} if r["namespace"] == "default" else {"code": r["code"], "namespace": r["namespace"]}
+        for r in roles
+    ]
+
+
+def member_ids(client, role) -> list:
+    data = assert_ok(client.list_role_members(code=role["code"], namespace=role["namespace"], limit=50))
+    return sorted(m["userId"] for m in assert_page(data))
+
+
+def department_ids(authing_client, role) -> list:
+    data = assert_ok(authing_client.list_role_departments(code=role["code"], namespace=role["namespace"], limit=50))
+    return sorted(d["id"] for d in assert_page(data))
+
+
+def user_role_codes(client, user, namespace=None) -> list:
+    return sorted(codes_of(assert_ok(client.get_user_roles(user_id=user["userId"], namespace=namespace))["list"]))
+
+
+class TestAssignRoleBatch:
+    def test_gives_every_user_every_role(self, client, role, ns_role, users):
+        assert_success_flag(client.assign_role_batch(targets=user_targets(*users), roles=role_codes(role, ns_role)))
+        for user in users:
+            assert user_role_codes(client, user) == [role["code"]]
+            assert user_role_codes(client, user, ns_role["namespace"]) == [ns_role["code"]]
+        assert member_ids(client, role) == member_ids(client, ns_role) == sorted(u["userId"] for u in users)
+
+    def test_gives_departments_and_users_every_role(self, client, authing_client, organization, role, ns_role, users):
+        departments = [new_department(authing_client, organization) for _ in range(2)]
+        targets = [department_target(d["departmentId"]) for d in departments] + user_targets(users[0])
+        assert_success_flag(client.assign_role_batch(targets=targets, roles=role_codes(role, ns_role)))
+        for r in (role, ns_role):
+            assert department_ids(authing_client, r) == sorted(d["departmentId"] for d in departments)
+            assert member_ids(client, r) == [users[0]["userId"]]
+
+    def test_tells_apart_roles_with_one_code_in_two_namespaces(self, client, role, users):
+        twin = assert_ok(client.create_role(code=role["code"], namespace=new_namespace(client)))
+        assert_success_flag(client.assign_role_batch(targets=user_targets(users[0]), roles=role_codes(twin)))
+        assert (member_ids(client, role), member_ids(client, twin)) == ([], [users[0]["userId"]])
+
+    def test_assigning_twice_is_idempotent(self, client, role, ns_role, users):
+        for _ in range(2):
+            assert_success_flag(client.assign_role_batch(targets=user_targets(*users), roles=role_codes(role, ns_role)))
+        assert len(member_ids(client, role)) == len(member_ids(client, ns_role)) == 2
+
+    def test_accepts_10_targets_and_10_roles(self, client):
+        users, roles = many_users(client, 10), [new_role(client) for _ in range(10)]
+        assert_success_flag(client.assign_role_batch(targets=user_targets(*users), roles=role_codes(*roles)))
+        assert all(len(member_ids(client, r)) == 10 for r in roles)
+
+    def test_rejects_more_than_10_targets(self, client, role):
+        resp = client.assign_role_batch(targets=user_targets(*many_users(client, 11)), roles=role_codes(role))
+        assert_error(resp, 400, "参数 targets 格式错误")
+        assert member_ids(client, role) == []
+
+
+class TestRevokeRoleBatch:
+    def test_takes_every_role_from_every_listed_target(
+        self, client, authing_client, organization, role, ns_role, users
+    ):
+        department = new_department(authing_client, organization)
+        targets = user_targets(*users) + [department_target(department["departmentId"])]
+        assert_success_flag(client.assign_role_batch(targets=targets, roles=role_codes(role, ns_role)))
+        revoked = user_targets(users[0]) + [department_target(department["departmentId"])]
+        assert_success_flag(client.revoke_role_batch(targets=revoked, roles=role_codes(role, ns_role)))
+        for r in (role, ns_role):
+            assert member_ids(client, r) == [users[1]["userId"]]
+            assert department_ids(authing_client, r) == []
+        assert (user_role_codes(client, users[0]), user_role_codes(client, users[0], ns_role["namespace"])) == ([], [])
+
+    def test_leaves_roles_that_are_not_listed(self, client, role, ns_role, users):
+        assert_success_flag(client.assign_role_batch(targets=user_targets(*users), roles=role_codes(role, ns_role)))
+        assert_success_flag(client.revoke_role_batch(targets=user_targets(*users), roles=role_codes(ns_role)))
+        assert (member_ids(client, role), member_ids(client, ns_role)) == (sorted(u["userId"] for u in users), [])
+
+    def test_revoking_something_not_assigned_succeeds(self, client, role, ns_role, users):
+        assert_success_flag(client.revoke_role_batch(targets=user_targets(*users), roles=role_codes(role, ns_role)))
+
+    def test_accepts_more_than_10_targets(self, client, role):
+        users = many_users(client, 11)
+        assert_success_flag(client.assign_role(code=role["code"], targets=user_targets(*users)))
+        assert_success_flag(client.revoke_role_batch(targets=user_targets(*users), roles=role_codes(role)))
+        assert member_ids(client, role) == []
+
+    def test_rejects_more_than_50_targets(self, client, role):
+        users = many_users(client, 51)
+        assert_success_flag(client.assign_role(code=role["code"], targets=user_targets(*users[:50])))
+        resp = client.revoke_role_batch(targets=user_targets(*users), roles=role_codes(role))
+        assert_error(resp, 400, "参数 targets 格式错误")
+        assert len(member_ids(client, role)) == 50
+
+
+class TestBatchAssignmentErrors:
+    """What assign-role-batch and revoke-role-batch share: all-or-nothing, list limits."""
+
+    @pytest.mark.parametrize("method", BATCH_METHODS)
+    @pytest.mark.parametrize("extra_targets, extra_roles, message", UNKNOWN_REFERENCES, ids=UNKNOWN_REFERENCE_IDS)
+    def test_an_unknown_reference_changes_nothing(
+        self, client, authing_client, organization, role, ns_role, users, method, extra_targets, extra_roles, message
+    ):
+        department = new_department(authing_client, organization)
+        targets = user_targets(*users) + [department_target(department["departmentId"])]
+        roles = role_codes(role, ns_role)
+        if method == "revoke_role_batch":
+            assert_success_flag(client.assign_role_batch(targets=targets, roles=roles))
+
+        def snapshot():
+            return [(member_ids(client, r), department_ids(authing_client, r)) for r in (role, ns_role)]
+
+        before = snapshot()
+        resp = getattr(client, method)(targets=targets + extra_targets, roles=roles + extra_roles)
+        assert_error(resp, 404, message)
+        assert snapshot() == before
+
+    @pytest.mark.parametrize("method", BATCH_METHODS)
+    def test_rejects_empty_roles(self, client, users, method):
+        assert_error(getattr(client, method)(targets=user_targets(*users), roles=[]), 400, "参数 roles 格式错误")
+
+    @pytest.mark.parametrize("method", BATCH_METHODS)
+    def test_rejects_empty_targets(self, client, role, method):
+        assert_error(getattr(client, method)(targets=[], roles=role_codes(role)), 400, "参数 targets 格式错误")
+
+    @pytest.mark.parametrize("method", BATCH_METHODS)
+    def test_rejects_more_than_10_roles(self, client, users, method):
+        roles = [new_role(client) for _ in range(11)]
+        resp = getattr(client, method)(targets=user_targets(*users), roles=role_codes(*roles))
+        assert_error(resp, 400, "参数 roles 格式错误")
+        assert [member_ids(client, r) for r in roles] == [[]] * 11

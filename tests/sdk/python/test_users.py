@@ -8,10 +8,13 @@ import re
 import pytest
 
 from helpers import (
+    BAD_PAGING,
+    BAD_PAGING_IDS,
     assert_error,
     assert_ok,
     assert_page,
     assert_success_flag,
+    now_ms,
     unique_code,
     unique_email,
 )
@@ -23,9 +26,9 @@ def unique_phone() -> str:
     return "139" + "".join(random.choice("0123456789") for _ in range(8))
 
 
-@pytest.fixture
-def profile():
-    """A complete profile with unique username / email / phone / externalId."""
+def full_profile() -> dict:
+    """A complete profile (create_user keyword arguments) with unique username / email / phone /
+    externalId."""
     return {
         "username": unique_code("user"),
         "email": unique_email(),
@@ -38,6 +41,12 @@ def profile():
         "email_verified": True,
         "phone_verified": True,
     }
+
+
+@pytest.fixture
+def profile():
+    """A complete profile with unique username / email / phone / externalId."""
+    return full_profile()
 
 
 @pytest.fixture
@@ -365,3 +374,197 @@ class TestUserRolesAndGroups:
 
     def test_roles_can_be_looked_up_by_username(self, client, user):
         assert_ok(client.get_user_roles(user_id=user["username"], user_id_type="username"))
+
+
+# ---------------------------------------------------------------------------- §1.2 create-users-batch
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def batch_item(**fields) -> dict:
+    """A create-users-batch item (JSON field names): a complete profile, overridden by `fields`."""
+    return {**{camel_case(k): v for k, v in full_profile().items()}, **fields}
+
+
+def user_count(client) -> int:
+    return assert_ok(client.list_users(options={"pagination": {"page": 1, "limit": 1}}))["totalCount"]
+
+
+def assert_batch_creates_nothing(client, items, status, message, fresh):
+    """create-users-batch fails with this error, the pool has as many users as before, and none of
+    the `fresh` items (whose username is new) can be found."""
+    before = user_count(client)
+    assert_error(client.create_users_batch(list=items), status, message)
+    assert user_count(client) == before, "a failed batch must create no user"
+    for item in fresh:
+        assert_error(client.get_user(user_id=item["username"], user_id_type="username"), 404, "用户不存在")
+
+
+class TestCreateUsersBatch:
+    def test_returns_the_users_in_request_order_echoing_their_fields(self, client):
+        items = [batch_item() for _ in range(3)]
+        users = assert_ok(client.create_users_batch(list=items))
+        assert len(users) == len(items)
+        assert [{k: u.get(k) for k in item} for u, item in zip(users, items)] == items
+        assert all(USER_ID.fullmatch(u["userId"]) and u["status"] == "Activated" for u in users), users
+
+    def test_the_created_users_are_stored(self, client):
+        items = [batch_item() for _ in range(2)]
+        ids = [u["userId"] for u in assert_ok(client.create_users_batch(list=items))]
+        found = assert_ok(client.get_user_batch(user_ids=ids))
+        assert [u["username"] for u in found] == [item["username"] for item in items]
+
+    def test_echoes_custom_data_only_for_the_items_that_sent_it(self, client):
+        custom = {"intro": "自我介绍", "age": 30}
+        users = assert_ok(client.create_users_batch(list=[batch_item(customData=custom), batch_item()]))
+        assert users[0]["customData"] == custom
+        assert "customData" not in users[1], users[1]
+
+    def test_accepts_50_items(self, client):
+        users = assert_ok(client.create_users_batch(list=[batch_item() for _ in range(50)]))
+        assert len({u["userId"] for u in users}) == 50
+
+    @pytest.mark.parametrize(
+        "field, message",
+        [
+            ("username", "用户名已存在"),
+            ("email", "邮箱已存在"),
+            ("phone", "手机号已存在"),
+            ("external_id", "externalId 已存在"),
+        ],
+    )
+    def test_a_field_taken_by_a_stored_user_creates_nothing(self, client, user, profile, field, message):
+        fresh = batch_item()
+        duplicate = {"username": unique_code("user"), camel_case(field): profile[field]}
+        assert_batch_creates_nothing(client, [fresh, duplicate], 409, message, fresh=[fresh])
+
+    @pytest.mark.parametrize(
+        "field, message",
+        [
+            ("username", "用户名已存在"),
+            ("email", "邮箱已存在"),
+            ("phone", "手机号已存在"),
+            ("externalId", "externalId 已存在"),
+        ],
+    )
+    def test_a_field_repeated_within_the_batch_creates_nothing(self, client, field, message):
+        first = batch_item()
+        second = batch_item(**{field: first[field]})
+        assert_batch_creates_nothing(client, [first, second], 409, message, fresh=[first])
+
+    def test_an_email_repeated_in_another_case_within_the_batch_creates_nothing(self, client):
+        first = batch_item()
+        second = batch_item(email=first["email"].upper())
+        assert_batch_creates_nothing(client, [first, second], 409, "邮箱已存在", fresh=[first, second])
+
+    def test_a_malformed_email_creates_nothing(self, client):
+        fresh, bad = batch_item(), batch_item(email="test1@qqq")
+        assert_batch_creates_nothing(client, [fresh, bad], 400, "参数 email 格式错误", fresh=[fresh, bad])
+
+    def test_an_item_without_identifier_creates_nothing(self, client):
+        fresh = batch_item()
+        assert_batch_creates_nothing(
+            client,
+            [fresh, {"name": "nobody"}],
+            400,
+            "Must contain one of the following fields: username, phone, email",
+            fresh=[fresh],
+        )
+
+    def test_rejects_an_empty_list(self, client):
+        assert_error(client.create_users_batch(list=[]), 400, "参数 list 格式错误")
+
+    def test_rejects_more_than_50_items(self, client):
+        items = [batch_item() for _ in range(51)]
+        assert_batch_creates_nothing(client, items, 400, "参数 list 格式错误", fresh=items[:1])
+
+
+# ---------------------------------------------------------------------------- set-custom-fields (README §9)
+
+
+class TestSetCustomFields:
+    def test_is_accepted(self, client):
+        fields = [
+            {"targetType": "USER", "dataType": "STRING", "key": "intro", "label": "自我介绍"},
+            {
+                "targetType": "USER",
+                "dataType": "ENUM",
+                "key": "school",
+                "label": "学校",
+                "options": [{"label": "北京大学", "value": "pku"}, {"label": "清华大学", "value": "tsinghua"}],
+            },
+        ]
+        assert_ok(client.set_custom_fields(list=fields))
+
+
+# ---------------------------------------------------------------------------- §1.6 list-users (GET, legacy)
+
+
+class TestListUsersLegacy:
+    def test_default_page_is_ten_users(self, client, seed):
+        data = assert_ok(client.list_users_legacy())
+        assert len(assert_page(data, min_total=1)) == min(10, data["totalCount"])
+
+    def test_lists_the_newest_first(self, client):
+        newest = create_user(client)
+        items = assert_page(assert_ok(client.list_users_legacy(page=1, limit=1)), min_total=1)
+        assert [u["userId"] for u in items] == [newest["userId"]]
+
+    def test_pages_do_not_overlap(self, client):
+        for _ in range(4):
+            create_user(client)
+        first = assert_ok(client.list_users_legacy(page=1, limit=2))
+        second = assert_ok(client.list_users_legacy(page=2, limit=2))
+        assert first["totalCount"] == second["totalCount"] >= 4
+        ids = [u["userId"] for u in first["list"] + second["list"]]
+        assert len(ids) == len(set(ids)) == 4
+
+    def test_a_page_past_the_end_is_empty(self, client):
+        data = assert_ok(client.list_users_legacy(page=100000, limit=50))
+        assert data["list"] == [] and data["totalCount"] > 0
+
+    def test_filters_on_status(self, client):
+        suspended = create_user(client, status="Suspended")
+        items = assert_page(assert_ok(client.list_users_legacy(status="Suspended", limit=50)), min_total=1)
+        assert suspended["userId"] in [u["userId"] for u in items]
+        assert {u["status"] for u in items} == {"Suspended"}
+
+    def test_the_status_filter_leaves_out_other_statuses(self, client):
+        create_user(client, status="Suspended")
+        items = assert_page(assert_ok(client.list_users_legacy(status="Activated", limit=50)), min_total=1)
+        assert {u["status"] for u in items} == {"Activated"}
+
+    def test_rejects_an_unknown_status(self, client):
+        assert_error(client.list_users_legacy(status="invalid"), 400, "参数 status 格式错误")
+
+    def test_extras_only_when_asked(self, client):
+        create_user(client)
+        items = assert_ok(client.list_users_legacy(page=1, limit=1))["list"]
+        assert not {"customData", "identities", "departmentIds"} & set(items[0]), items[0]
+
+    def test_custom_data_when_asked(self, client):
+        create_user(client, custom_data={"school": "pku"})
+        items = assert_ok(client.list_users_legacy(page=1, limit=1, with_custom_data=True))["list"]
+        assert items[0]["customData"] == {"school": "pku"}
+
+    def test_identities_when_asked(self, client):
+        create_user(client)
+        items = assert_ok(client.list_users_legacy(page=1, limit=1, with_identities=True))["list"]
+        assert items[0]["identities"] == []
+
+    def test_department_ids_when_asked(self, authing_client):
+        # genauth 5.1.0's list_users_legacy has no with_department_ids (README §10).
+        create_user(authing_client)
+        items = assert_ok(authing_client.list_users_legacy(page=1, limit=1, with_department_ids=True))["list"]
+        assert items[0]["departmentIds"] == []
+
+    def test_updated_at_start_in_the_future_matches_nothing(self, client):
+        resp = client.list_users_legacy(updated_at_start=now_ms() // 1000 + 3600)
+        assert assert_ok(resp) == {"totalCount": 0, "list": []}
+
+    @pytest.mark.parametrize("args, field", BAD_PAGING, ids=BAD_PAGING_IDS)
+    def test_rejects_bad_paging(self, client, args, field):
+        assert_error(client.list_users_legacy(**args), 400, f"参数 {field} 格式错误")
