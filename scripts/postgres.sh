@@ -3,6 +3,9 @@
 #
 #   eval "$(scripts/postgres.sh start)"   # prints `export PORTCULLIS_TEST_POSTGRES_URL=… PORTCULLIS_PG_DIR=…`
 #   scripts/postgres.sh stop [DIR]        # stops the cluster in DIR (default $PORTCULLIS_PG_DIR), removes it
+#   scripts/postgres.sh restart [DIR] [PAUSE]
+#                                         # stops the server (fast shutdown: clients are disconnected),
+#                                         # waits PAUSE seconds (default 0), starts it again on its port
 #
 # `start` installs PostgreSQL from the distribution's packages when no server binaries are found
 # (`apt-get update` once, then `apt-get install -y postgresql`), creates a cluster in a fresh temp
@@ -64,8 +67,8 @@ start() {
     local port attempt
     for attempt in 1 2 3 4 5 6 7 8 9 10; do
         port=$((20000 + RANDOM % 40000))
-        if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-            -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >&2; then
+        if launch "$bindir" "$dir" "$port"; then
+            printf '%s\n' "$port" >"$dir/port"
             log "PostgreSQL running on 127.0.0.1:$port, cluster in $dir"
             printf 'export PORTCULLIS_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:%s/postgres PORTCULLIS_PG_DIR=%s\n' \
                 "$port" "$dir"
@@ -78,10 +81,32 @@ start() {
     exit 1
 }
 
-stop() {
+# launch BINDIR DIR PORT: starts the server of the cluster in DIR on 127.0.0.1:PORT.
+launch() {
+    as_owner "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 30 \
+        -o "-p $3 -k $2 -c listen_addresses=127.0.0.1 -c max_connections=300" start >&2
+}
+
+# The cluster directory named by the argument or $PORTCULLIS_PG_DIR; exits if there is none.
+cluster_dir() {
     local dir="${1:-${PORTCULLIS_PG_DIR:-}}"
-    [[ -n "$dir" && -d "$dir/data" ]] || { log "no cluster to stop (give its directory or set PORTCULLIS_PG_DIR)"; exit 1; }
-    local bindir
+    [[ -n "$dir" && -d "$dir/data" ]] || { log "no cluster (give its directory or set PORTCULLIS_PG_DIR)"; exit 1; }
+    printf '%s\n' "$dir"
+}
+
+restart() {
+    local dir bindir
+    dir="$(cluster_dir "$1")"
+    bindir="$(find_bindir)"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >&2
+    sleep "${2:-0}"
+    launch "$bindir" "$dir" "$(cat "$dir/port")" || { tail -n 20 "$dir/server.log" >&2; exit 1; }
+    log "restarted PostgreSQL in $dir"
+}
+
+stop() {
+    local dir bindir
+    dir="$(cluster_dir "$1")"
     bindir="$(find_bindir)"
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >&2 || true
     rm -rf "$dir"
@@ -91,8 +116,9 @@ stop() {
 case "${1:-}" in
     start) start ;;
     stop) stop "${2:-}" ;;
+    restart) restart "${2:-}" "${3:-}" ;;
     *)
-        log "usage: $0 start | stop [DIR]"
+        log "usage: $0 start | stop [DIR] | restart [DIR] [PAUSE]"
         exit 2
         ;;
 esac

@@ -4,9 +4,12 @@
 #   1. cargo build --workspace
 #   2. cargo test --workspace         (with a throw-away PostgreSQL from scripts/postgres.sh, so the
 #                                      PostgreSQL suites run; stopped on exit)
-#   3. scripts/setup-sdks.sh          (Python venv + node_modules for the SDK suites)
-#   4. pytest tests/sdk/python        (official genauth / authing Python SDKs)
-#   5. node --test tests/sdk/node/    (official authing-node-sdk)
+#   3. cargo test -p portcullis --tests, again with PORTCULLIS_TEST_BACKEND=postgres: the black-box
+#                                      API suites on servers backed by PostgreSQL
+#   4. scripts/setup-sdks.sh          (Python venv + node_modules for the SDK suites)
+#   5. pytest tests/sdk/python        (official genauth / authing Python SDKs)
+#   6. node --test tests/sdk/node/    (official authing-node-sdk)
+#   7. steps 5 and 6 again on servers backed by PostgreSQL
 #
 # Every step runs even when an earlier one failed (the SDK suites then report why they could
 # not start); the script exits non-zero if any step failed and ends with a summary.
@@ -72,8 +75,10 @@ skip_step() {
 run_step "cargo build" cargo build --workspace
 
 printf '\n==> [postgres] scripts/postgres.sh start\n'
+PG_READY=0
 if PG_ENV="$(bash scripts/postgres.sh start)"; then
     eval "$PG_ENV"
+    PG_READY=1
     trap 'bash scripts/postgres.sh stop "$PORTCULLIS_PG_DIR"' EXIT
     STEP_NAMES+=("postgres")
     STEP_RESULTS+=("ok       $PORTCULLIS_TEST_POSTGRES_URL")
@@ -81,25 +86,40 @@ else
     skip_step "postgres" "scripts/postgres.sh start failed"
 fi
 run_step "cargo test" cargo test --workspace
+# on_postgres NAME COMMAND...: run_step with servers backed by PostgreSQL, if it is running.
+on_postgres() {
+    local name="$1 (postgres)"
+    shift
+    if ((PG_READY)); then
+        run_step "$name" env PORTCULLIS_TEST_BACKEND=postgres "$@"
+    else
+        skip_step "$name" "no PostgreSQL"
+    fi
+}
+on_postgres "black-box tests" cargo test -p portcullis --tests
 run_step "bench smoke" cargo run -q --release -p portcullis-dataset -- bench --size small --checks 10000 --passes 1
 run_step "sdk setup" bash scripts/setup-sdks.sh
 
+# sdk_suites RUN: both SDK suites, each started by RUN (run_step or on_postgres).
 # `timeout` signals its whole process group on expiry, so the throwaway servers go too.
-if [[ -x "$VENV_PYTHON" ]]; then
-    run_step "python sdk suites" timeout "$SDK_SUITE_TIMEOUT" "$VENV_PYTHON" -m pytest -q tests/sdk/python
-else
-    skip_step "python sdk suites" "no venv (sdk setup failed)"
-fi
-
-if [[ -d tests/sdk/node/node_modules/authing-node-sdk ]]; then
-    run_step "node sdk suites" timeout "$SDK_SUITE_TIMEOUT" node --test tests/sdk/node/
-else
-    skip_step "node sdk suites" "no node_modules (sdk setup failed)"
-fi
+sdk_suites() {
+    if [[ -x "$VENV_PYTHON" ]]; then
+        "$1" "python sdk suites" timeout "$SDK_SUITE_TIMEOUT" "$VENV_PYTHON" -m pytest -q tests/sdk/python
+    else
+        skip_step "python sdk suites" "no venv (sdk setup failed)"
+    fi
+    if [[ -d tests/sdk/node/node_modules/authing-node-sdk ]]; then
+        "$1" "node sdk suites" timeout "$SDK_SUITE_TIMEOUT" node --test tests/sdk/node/
+    else
+        skip_step "node sdk suites" "no node_modules (sdk setup failed)"
+    fi
+}
+sdk_suites run_step
+sdk_suites on_postgres
 
 printf '\n==================== test-all summary ====================\n'
 for i in "${!STEP_NAMES[@]}"; do
-    printf '  %-20s %s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}"
+    printf '  %-30s %s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}"
 done
 if ((FAILED > 0)); then
     printf 'test-all: FAILED (%d of %d steps failing)\n' "$FAILED" "${#STEP_NAMES[@]}"

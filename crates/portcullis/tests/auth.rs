@@ -4,10 +4,9 @@
 mod common;
 
 use base64::Engine;
-use common::{assert_error, binary, TestServer, ACCESS_KEY_ID, ACCESS_KEY_SECRET};
+use common::{assert_error, Storage, TestServer, ACCESS_KEY_ID, ACCESS_KEY_SECRET};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 #[tokio::test]
@@ -171,23 +170,19 @@ async fn transport_trouble_still_gets_an_envelope() {
     assert!(c.get("list-namespaces", &[]).await["data"]["totalCount"] == 1, "nothing was created");
 }
 
-fn cli(args: &[&str], data_dir: &std::path::Path) -> std::process::Output {
-    Command::new(binary()).args(args).arg("--data-dir").arg(data_dir).output().unwrap()
-}
-
 #[tokio::test]
 async fn revoked_keys_stop_working_on_a_running_server() {
     let server = TestServer::start().await;
-    let created = cli(&["pool", "create", "--name", "p", "--json"], server.data_dir.path());
+    let created = server.storage.cli(&["pool", "create", "--name", "p", "--json"]);
     let created: Value = serde_json::from_slice(&created.stdout).unwrap();
     let pool = created["userPoolId"].as_str().unwrap();
-    let extra = cli(&["key", "create", "--pool", pool, "--json"], server.data_dir.path());
+    let extra = server.storage.cli(&["key", "create", "--pool", pool, "--json"]);
     let extra: Value = serde_json::from_slice(&extra.stdout).unwrap();
     let (key_id, secret) = (extra["accessKeyId"].as_str().unwrap(), extra["accessKeySecret"].as_str().unwrap());
     assert_eq!(extra["userPoolId"], pool);
     server.client_for(key_id, secret).await;
 
-    assert!(cli(&["key", "revoke", "--key", key_id], server.data_dir.path()).status.success());
+    assert!(server.storage.cli(&["key", "revoke", "--key", key_id]).status.success());
     tokio::time::sleep(Duration::from_millis(2100)).await; // the key cache's lifetime
     let refused = server
         .raw_post("/api/v3/get-management-token", json!({"accessKeyId": key_id, "accessKeySecret": secret}))
@@ -198,10 +193,9 @@ async fn revoked_keys_stop_working_on_a_running_server() {
 #[tokio::test]
 async fn a_restart_with_a_different_bootstrap_secret_is_refused() {
     let server = TestServer::start().await;
-    let dir = server.stop();
-    let out = Command::new(binary())
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
+    let storage = server.stop();
+    let out = storage
+        .command(&["serve", "--listen", "127.0.0.1:0"])
         .env("PORTCULLIS_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .env("PORTCULLIS_ACCESS_KEY_SECRET", "another-secret")
         .output()
@@ -212,10 +206,9 @@ async fn a_restart_with_a_different_bootstrap_secret_is_refused() {
 
 #[tokio::test]
 async fn first_start_without_a_key_generates_and_prints_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(binary())
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
+    let storage = Storage::fresh().await;
+    let mut child = storage
+        .command(&["serve", "--listen", "127.0.0.1:0"])
         .env_remove("PORTCULLIS_ACCESS_KEY_ID")
         .env_remove("PORTCULLIS_ACCESS_KEY_SECRET")
         .stdout(std::process::Stdio::piped())
@@ -232,7 +225,7 @@ async fn first_start_without_a_key_generates_and_prints_one() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(printed.contains("accessKeyId:"), "{printed}");
-    let pools = cli(&["pool", "list", "--json"], dir.path());
+    let pools = storage.cli(&["pool", "list", "--json"]);
     let pools: Value = serde_json::from_slice(&pools.stdout).unwrap();
     assert_eq!(pools.as_array().unwrap().len(), 1);
 }

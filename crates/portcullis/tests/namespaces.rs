@@ -178,7 +178,7 @@ async fn pools_do_not_see_each_others_namespaces() {
 async fn data_survives_a_restart() {
     let server = TestServer::start().await;
     server.client().await.ok_post("create-namespace", json!({"code": "durable"})).await;
-    let dir = server.stop();
-    let restarted = TestServer::start_in(dir, &[]).await;
+    let storage = server.stop();
+    let restarted = TestServer::start_in(storage, &[]).await;
     restarted.client().await.ok_get("get-namespace", &[("code", "durable")]).await;
 }

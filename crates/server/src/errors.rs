@@ -25,6 +25,9 @@ pub enum ApiError {
     RouteNotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The database is unreachable for now (e.g. restarting); the client may retry.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// `x-portcullis-min-revision` named a revision this node did not apply in time.
     #[error("revision {0} not applied on this node in time")]
     NotCaughtUp(u64),
@@ -34,6 +37,7 @@ impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::Domain(d) => Self::Domain(d),
+            ServiceError::Store(e) if e.is_unavailable() => Self::Unavailable(e.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -84,6 +88,9 @@ impl ApiError {
             Self::BodyTooLarge => rendered(413, pick("请求体过大", "Request body too large")),
             Self::RouteNotFound => rendered(404, pick("接口不存在", "No such endpoint")),
             Self::MethodNotAllowed => rendered(405, pick("请求方法不支持", "Method not allowed")),
+            Self::Unavailable(_) => {
+                rendered(503, pick("数据库暂时不可用，请稍后重试", "The database is unavailable, retry later"))
+            }
             Self::NotCaughtUp(_) => rendered(
                 503,
                 pick("数据尚未同步到此节点", "This node has not caught up with the requested revision yet"),

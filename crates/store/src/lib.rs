@@ -33,6 +33,23 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// The database could not be reached or went away mid-request (a restart, a network
+    /// failure, every connection busy for too long): the request may succeed if retried.
+    pub fn is_unavailable(&self) -> bool {
+        use sqlx::Error;
+        match self {
+            Self::Database(Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::Tls(_)) => true,
+            // SQLSTATE class 08 (connection exception) and 57P01–57P03 (the server is shutting
+            // down or starting up).
+            Self::Database(Error::Database(e)) => {
+                e.code().is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03"))
+            }
+            _ => false,
+        }
+    }
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,14 @@ use super::*;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::time::Duration;
 
 /// The LISTEN/NOTIFY channel commits are announced on.
 const CHANNEL: &str = "portcullis_changes";
+/// How long a query waits for a connection (including connecting, when the database is down)
+/// before it fails; sqlx's default of 30 s would hold requests and the pool's writer for that
+/// long while the database restarts.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -23,7 +28,11 @@ impl PgStore {
     /// holds an advisory lock while it runs, so nodes starting together migrate once.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)?;
-        let db = PgPoolOptions::new().max_connections(16).connect_with(options.clone()).await?;
+        let db = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.clone())
+            .await?;
         sqlx::migrate!("./migrations/postgres").run(&db).await?;
         Ok(Self { db, options })
     }

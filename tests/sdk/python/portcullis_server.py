@@ -2,13 +2,17 @@
 
 Relies only on the documented CLI:
 
-    portcullis serve --listen 127.0.0.1:PORT --data-dir DIR [--token-ttl-seconds N]
+    portcullis serve --listen 127.0.0.1:PORT --data-dir DIR [--database URL] [--token-ttl-seconds N]
         env PORTCULLIS_ACCESS_KEY_ID / PORTCULLIS_ACCESS_KEY_SECRET bootstrap the default
         pool's key (the pool id equals that access key id); GET /healthz answers 200 once ready.
-    portcullis pool create --name NAME --data-dir DIR --json
+    portcullis pool create --name NAME --data-dir DIR [--database URL] --json
         prints {"userPoolId", "accessKeyId", "accessKeySecret"}; works while the server runs.
 
 The binary comes from $PORTCULLIS_BIN (default: <repo>/target/debug/portcullis).
+
+With PORTCULLIS_TEST_BACKEND=postgres the server runs on a fresh PostgreSQL database of its own
+(`--database`, created with `psql` on the server named by PORTCULLIS_TEST_POSTGRES_URL and
+dropped by `stop()`) instead of SQLite in its data directory.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +35,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_BIN = REPO_ROOT / "target" / "debug" / "portcullis"
 READY_TIMEOUT_SECONDS = 20.0
+BACKEND_VARIABLE = "PORTCULLIS_TEST_BACKEND"
+POSTGRES_URL_VARIABLE = "PORTCULLIS_TEST_POSTGRES_URL"
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,36 @@ def random_access_key() -> AccessKey:
     return AccessKey(user_pool_id=key_id, access_key_id=key_id, access_key_secret=secrets.token_hex(16))
 
 
+def psql(url: str, sql: str) -> None:
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], check=True, timeout=30)
+
+
+class PostgresDatabase:
+    """A fresh database on the PostgreSQL server named by PORTCULLIS_TEST_POSTGRES_URL."""
+
+    def __init__(self):
+        admin_url = os.environ.get(POSTGRES_URL_VARIABLE)
+        if not admin_url:
+            raise RuntimeError(f"{BACKEND_VARIABLE}=postgres needs {POSTGRES_URL_VARIABLE} (see scripts/postgres.sh)")
+        self._admin_url = admin_url
+        self.name = f"portcullis_sdk_{secrets.token_hex(8)}"
+        self.url = urllib.parse.urlsplit(admin_url)._replace(path=f"/{self.name}").geturl()
+        psql(admin_url, f"CREATE DATABASE {self.name}")
+
+    def drop(self) -> None:
+        psql(self._admin_url, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+def storage() -> PostgresDatabase | None:
+    """The database the next server runs on, per PORTCULLIS_TEST_BACKEND (none: SQLite)."""
+    backend = os.environ.get(BACKEND_VARIABLE) or "sqlite"
+    if backend not in ("sqlite", "postgres"):
+        raise RuntimeError(f"{BACKEND_VARIABLE} must be sqlite or postgres, not {backend}")
+    return PostgresDatabase() if backend == "postgres" else None
+
+
 class PortcullisServer:
-    """One server process with its own port and data directory."""
+    """One server process with its own port, data directory and, on PostgreSQL, database."""
 
     def __init__(self, token_ttl_seconds: int | None = None):
         self.binary = binary_path()
@@ -76,25 +111,29 @@ class PortcullisServer:
         self.data_dir = Path(tempfile.mkdtemp(prefix="portcullis-sdk-test-"))
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
         self.pool1 = random_access_key()
+        self._database: PostgresDatabase | None = None
+        # The key nodes on one database share; a server on SQLite keeps its own in the data dir.
+        self.master_key = secrets.token_hex(32)
         self._process: subprocess.Popen | None = None
         self._ready = False
         self._log = None
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> PortcullisServer:
-        args = [str(self.binary), "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)]
+        args = ["serve", "--listen", f"127.0.0.1:{self.port}"]
         if self.token_ttl_seconds is not None:
             args += ["--token-ttl-seconds", str(self.token_ttl_seconds)]
-        # Only the documented switches configure the server: drop PORTCULLIS_* settings
-        # (listen address, data dir, token TTL, ...) inherited from the caller's shell.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTCULLIS_")}
-        env["PORTCULLIS_ACCESS_KEY_ID"] = self.pool1.access_key_id
-        env["PORTCULLIS_ACCESS_KEY_SECRET"] = self.pool1.access_key_secret
+        env = {
+            "PORTCULLIS_ACCESS_KEY_ID": self.pool1.access_key_id,
+            "PORTCULLIS_ACCESS_KEY_SECRET": self.pool1.access_key_secret,
+        }
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self._process = subprocess.Popen(
-            args, env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
-        )
         try:
+            self._database = storage()
+            argv, env = self._command(args, env)
+            self._process = subprocess.Popen(
+                argv, env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
+            )
             self._wait_until_healthy()
         except BaseException:
             self.stop()
@@ -123,6 +162,9 @@ class PortcullisServer:
             self._log.close()
             self._log = None
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self._database is not None:
+            self._database.drop()
+            self._database = None
         # The log is kept only when asked for, e.g. to debug a CI failure.
         if not os.environ.get("PORTCULLIS_KEEP_LOGS"):
             self.log_path.unlink(missing_ok=True)
@@ -136,10 +178,24 @@ class PortcullisServer:
         self.stop()
 
     # ------------------------------------------------------------------ helpers
+    def _command(self, args: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        """The binary's argv (`args`, then this server's storage) and its environment (`env`
+        added). Only the documented switches configure the server: PORTCULLIS_* settings
+        inherited from the caller's shell (listen address, data dir, token TTL, ...) are dropped."""
+        argv = [str(self.binary), *args, "--data-dir", str(self.data_dir)]
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("PORTCULLIS_")}
+        full_env.update(env)
+        if self._database is not None:
+            argv += ["--database", self._database.url]
+            full_env["PORTCULLIS_MASTER_KEY"] = self.master_key
+        return argv, full_env
+
     def create_pool(self, name: str) -> AccessKey:
-        """`portcullis pool create --json` against the running server's data dir."""
+        """`portcullis pool create --json` against the running server's storage."""
+        argv, env = self._command(["pool", "create", "--name", name, "--json"], {})
         result = subprocess.run(
-            [str(self.binary), "pool", "create", "--name", name, "--data-dir", str(self.data_dir), "--json"],
+            argv,
+            env=env,
             capture_output=True,
             text=True,
             timeout=30,

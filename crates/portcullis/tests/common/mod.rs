@@ -1,7 +1,12 @@
-//! Black-box test support: starts the real `portcullis` binary on a free loopback port with a
-//! fresh data directory, and talks to it over HTTP as the official Python SDKs do (Bearer token).
+//! Black-box test support: starts the real `portcullis` binary on a free loopback port with
+//! fresh storage, and talks to it over HTTP as the official Python SDKs do (Bearer token).
+//!
+//! The servers use SQLite in a temporary data directory, or, with
+//! `PORTCULLIS_TEST_BACKEND=postgres`, a fresh PostgreSQL database each on the server named by
+//! `PORTCULLIS_TEST_POSTGRES_URL` (see `scripts/postgres.sh`), so every suite runs on both.
 #![allow(dead_code)] // each test binary uses a different subset
 
+use portcullis_store::testing::{TestDatabase, URL_VARIABLE};
 use serde_json::Value;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -9,18 +14,78 @@ use std::time::{Duration, Instant};
 
 pub const ACCESS_KEY_ID: &str = "0123456789abcdef01234567";
 pub const ACCESS_KEY_SECRET: &str = "test-secret-of-the-default-pool";
+/// The master key the nodes sharing a PostgreSQL database have in common.
+pub const MASTER_KEY: &str = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
+/// Chooses the backend of [`Storage::fresh`]: `sqlite` (the default) or `postgres`.
+pub const BACKEND_VARIABLE: &str = "PORTCULLIS_TEST_BACKEND";
+/// The pool revision a node has applied, on every authenticated answer.
+pub const REVISION_HEADER: &str = "x-portcullis-revision";
+/// The pool revision a request must see.
+pub const MIN_REVISION_HEADER: &str = "x-portcullis-min-revision";
+
+/// Where a server keeps its data: a data directory and, on PostgreSQL, a database. Outlives the
+/// server, so that another one can be started on the same data.
+pub struct Storage {
+    pub data_dir: tempfile::TempDir,
+    database_url: Option<String>,
+    /// The database this storage created (dropped with it), if it did not join another's.
+    _owned: Option<TestDatabase>,
+}
+
+impl Storage {
+    /// Empty storage on the backend [`BACKEND_VARIABLE`] names.
+    pub async fn fresh() -> Self {
+        match std::env::var(BACKEND_VARIABLE).as_deref() {
+            Err(_) | Ok("" | "sqlite") => Self::sqlite(),
+            Ok("postgres") => {
+                let database = TestDatabase::create("test server")
+                    .await
+                    .unwrap_or_else(|| panic!("{BACKEND_VARIABLE}=postgres needs {URL_VARIABLE}"));
+                Self {
+                    data_dir: tempfile::tempdir().unwrap(),
+                    database_url: Some(database.url().to_owned()),
+                    _owned: Some(database),
+                }
+            }
+            Ok(other) => panic!("{BACKEND_VARIABLE} must be sqlite or postgres, not {other}"),
+        }
+    }
+
+    fn sqlite() -> Self {
+        Self { data_dir: tempfile::tempdir().unwrap(), database_url: None, _owned: None }
+    }
+
+    /// Storage of one node of several sharing the PostgreSQL database at `database_url`.
+    pub fn node(database_url: &str) -> Self {
+        Self { database_url: Some(database_url.to_owned()), ..Self::sqlite() }
+    }
+
+    /// The binary with `args` (a subcommand and its options) followed by this storage's options.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(binary());
+        command.args(args).arg("--data-dir").arg(self.data_dir.path());
+        if let Some(url) = &self.database_url {
+            command.arg("--database").arg(url).env("PORTCULLIS_MASTER_KEY", MASTER_KEY);
+        }
+        command
+    }
+
+    /// Runs a CLI command on this storage (it may be in use by a running server).
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.command(args).output().unwrap()
+    }
+}
 
 pub struct TestServer {
     child: Child,
     pub base_url: String,
-    pub data_dir: tempfile::TempDir,
+    pub storage: Storage,
     http: reqwest::Client,
 }
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
@@ -39,40 +104,29 @@ impl TestServer {
     }
 
     pub async fn start_with(extra_args: &[&str]) -> Self {
-        let data_dir = tempfile::tempdir().unwrap();
-        Self::start_in(data_dir, extra_args).await
-    }
-
-    /// Starts a server on an existing data directory (to test restarts).
-    pub async fn start_in(data_dir: tempfile::TempDir, extra_args: &[&str]) -> Self {
-        Self::spawn(data_dir, extra_args, &[]).await
+        Self::start_in(Storage::fresh().await, extra_args).await
     }
 
     /// Starts one node of several sharing the PostgreSQL database at `database_url`.
-    pub async fn start_node(database_url: &str, master_key: &str) -> Self {
-        let data_dir = tempfile::tempdir().unwrap();
-        Self::spawn(data_dir, &["--database", database_url], &[("PORTCULLIS_MASTER_KEY", master_key)]).await
+    pub async fn start_node(database_url: &str) -> Self {
+        Self::start_in(Storage::node(database_url), &[]).await
     }
 
-    async fn spawn(data_dir: tempfile::TempDir, extra_args: &[&str], env: &[(&str, &str)]) -> Self {
+    /// Starts a server on existing storage (to test restarts).
+    pub async fn start_in(storage: Storage, extra_args: &[&str]) -> Self {
         let port = free_port();
-        let child = Command::new(binary())
-            .arg("serve")
-            .arg("--listen")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--data-dir")
-            .arg(data_dir.path())
+        let listen = format!("127.0.0.1:{port}");
+        let child = storage
+            .command(&["serve", "--listen", &listen])
             .args(extra_args)
             .env("PORTCULLIS_ACCESS_KEY_ID", ACCESS_KEY_ID)
             .env("PORTCULLIS_ACCESS_KEY_SECRET", ACCESS_KEY_SECRET)
             .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the portcullis binary starts");
-        let server =
-            Self { child, base_url: format!("http://127.0.0.1:{port}"), data_dir, http: reqwest::Client::new() };
+        let server = Self { child, base_url: format!("http://{listen}"), storage, http: reqwest::Client::new() };
         server.wait_ready().await;
         server
     }
@@ -90,12 +144,15 @@ impl TestServer {
         panic!("server did not become ready");
     }
 
-    /// Stops the server and hands back its data directory.
-    pub fn stop(mut self) -> tempfile::TempDir {
+    /// Kills the server (SIGKILL: no chance to finish anything) and hands back its storage.
+    pub fn stop(mut self) -> Storage {
+        self.kill();
+        std::mem::replace(&mut self.storage, Storage::sqlite())
+    }
+
+    fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let dir = tempfile::tempdir().unwrap();
-        std::mem::replace(&mut self.data_dir, dir)
     }
 
     /// A client of the default pool.
@@ -120,11 +177,7 @@ impl TestServer {
 
     /// Creates another pool through the CLI, while the server runs, and returns a client of it.
     pub async fn new_pool_client(&self) -> Client {
-        let out = Command::new(binary())
-            .args(["pool", "create", "--name", "other", "--json", "--data-dir"])
-            .arg(self.data_dir.path())
-            .output()
-            .unwrap();
+        let out = self.storage.cli(&["pool", "create", "--name", "other", "--json"]);
         assert!(out.status.success(), "pool create failed: {}", String::from_utf8_lossy(&out.stderr));
         let created: Value = serde_json::from_slice(&out.stdout).unwrap();
         self.client_for(created["accessKeyId"].as_str().unwrap(), created["accessKeySecret"].as_str().unwrap()).await
@@ -147,31 +200,45 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn post(&self, endpoint: &str, body: Value) -> Value {
-        let response = self
-            .http
-            .post(format!("{}/api/v3/{endpoint}", self.base_url))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+    /// The same client talking to another node (tokens are valid on every node of a database).
+    pub fn on(&self, server: &TestServer) -> Self {
+        Self { base_url: server.base_url.clone(), ..self.clone() }
+    }
+
+    /// POST that may fail to reach the server (e.g. a node being killed): the envelope and the
+    /// revision header (0 on answers without one).
+    pub async fn try_post(&self, endpoint: &str, body: Value) -> reqwest::Result<(Value, u64)> {
+        let request = self.http.post(format!("{}/api/v3/{endpoint}", self.base_url)).json(&body);
+        self.send(request).await
+    }
+
+    /// GET with query pairs and extra headers: the envelope and the revision header.
+    pub async fn get_with(&self, endpoint: &str, query: &[(&str, &str)], headers: &[(&str, String)]) -> (Value, u64) {
+        let mut request = self.http.get(format!("{}/api/v3/{endpoint}", self.base_url)).query(query);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        self.send(request).await.unwrap()
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> reqwest::Result<(Value, u64)> {
+        let response = request.bearer_auth(&self.token).send().await?;
         assert_eq!(response.status(), 200, "every API answer is HTTP 200");
-        response.json().await.unwrap()
+        let revision = response
+            .headers()
+            .get(REVISION_HEADER)
+            .and_then(|value| value.to_str().ok()?.parse().ok())
+            .unwrap_or_default();
+        Ok((response.json().await?, revision))
+    }
+
+    pub async fn post(&self, endpoint: &str, body: Value) -> Value {
+        self.try_post(endpoint, body).await.unwrap().0
     }
 
     /// GET with query pairs (repeat a key for a list).
     pub async fn get(&self, endpoint: &str, query: &[(&str, &str)]) -> Value {
-        let response = self
-            .http
-            .get(format!("{}/api/v3/{endpoint}", self.base_url))
-            .bearer_auth(&self.token)
-            .query(query)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "every API answer is HTTP 200");
-        response.json().await.unwrap()
+        self.get_with(endpoint, query, &[]).await.0
     }
 
     /// POST that must succeed; returns `data`.

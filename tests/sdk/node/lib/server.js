@@ -3,12 +3,16 @@
 // file in its own process).
 //
 // Relies only on the documented CLI:
-//   portcullis serve --listen 127.0.0.1:PORT --data-dir DIR [--token-ttl-seconds N]
+//   portcullis serve --listen 127.0.0.1:PORT --data-dir DIR [--database URL] [--token-ttl-seconds N]
 //     env PORTCULLIS_ACCESS_KEY_ID / PORTCULLIS_ACCESS_KEY_SECRET bootstrap the default pool's
 //     key (pool id == access key id); GET /healthz answers 200 once ready.
-//   portcullis pool create --name NAME --data-dir DIR --json
+//   portcullis pool create --name NAME --data-dir DIR [--database URL] --json
 //     prints {"userPoolId","accessKeyId","accessKeySecret"}; works while the server runs.
 // The binary comes from $PORTCULLIS_BIN (default: <repo>/target/debug/portcullis).
+//
+// With PORTCULLIS_TEST_BACKEND=postgres the server runs on a fresh PostgreSQL database of its own
+// (`--database`, created with `psql` on the server named by PORTCULLIS_TEST_POSTGRES_URL and
+// dropped by `stop()`) instead of SQLite in its data directory.
 
 const { spawn, execFile } = require("node:child_process");
 const crypto = require("node:crypto");
@@ -53,6 +57,26 @@ function randomAccessKey() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const psql = (url, sql) =>
+  promisify(execFile)("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], { timeout: 30_000 });
+
+/**
+ * The database the next server runs on, per PORTCULLIS_TEST_BACKEND: null for SQLite, else
+ * { url, drop() } for a fresh database on the server named by PORTCULLIS_TEST_POSTGRES_URL.
+ */
+async function createStorage() {
+  const backend = process.env.PORTCULLIS_TEST_BACKEND || "sqlite";
+  if (backend === "sqlite") return null;
+  if (backend !== "postgres") throw new Error(`PORTCULLIS_TEST_BACKEND must be sqlite or postgres, not ${backend}`);
+  const adminUrl = process.env.PORTCULLIS_TEST_POSTGRES_URL;
+  if (!adminUrl) throw new Error("PORTCULLIS_TEST_BACKEND=postgres needs PORTCULLIS_TEST_POSTGRES_URL (see scripts/postgres.sh)");
+  const name = `portcullis_sdk_${crypto.randomBytes(8).toString("hex")}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await psql(adminUrl, `CREATE DATABASE ${name}`);
+  return { url: url.toString(), drop: () => psql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /**
  * Starts a server and resolves to
  *   { host, pool1: {userPoolId, accessKeyId, accessKeySecret}, dataDir, createPool(name), stop() }.
@@ -64,15 +88,26 @@ async function startServer({ tokenTtlSeconds } = {}) {
   const host = `http://127.0.0.1:${port}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portcullis-sdk-test-"));
   const pool1 = randomAccessKey();
+  const database = await createStorage();
 
-  const args = ["serve", "--listen", `127.0.0.1:${port}`, "--data-dir", dataDir];
-  if (tokenTtlSeconds !== undefined) args.push("--token-ttl-seconds", String(tokenTtlSeconds));
-  // Only the documented switches configure the server: drop inherited PORTCULLIS_* settings.
+  // Every command names this server's storage. Only the documented switches configure the
+  // server: inherited PORTCULLIS_* settings are dropped.
+  const storageArgs = ["--data-dir", dataDir];
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PORTCULLIS_")));
-  env.PORTCULLIS_ACCESS_KEY_ID = pool1.accessKeyId;
-  env.PORTCULLIS_ACCESS_KEY_SECRET = pool1.accessKeySecret;
+  if (database) {
+    storageArgs.push("--database", database.url);
+    // The key nodes on one database share; a server on SQLite keeps its own in the data dir.
+    env.PORTCULLIS_MASTER_KEY = crypto.randomBytes(32).toString("hex");
+  }
+  const args = ["serve", "--listen", `127.0.0.1:${port}`, ...storageArgs];
+  if (tokenTtlSeconds !== undefined) args.push("--token-ttl-seconds", String(tokenTtlSeconds));
+  const serverEnv = {
+    ...env,
+    PORTCULLIS_ACCESS_KEY_ID: pool1.accessKeyId,
+    PORTCULLIS_ACCESS_KEY_SECRET: pool1.accessKeySecret,
+  };
 
-  const child = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(bin, args, { env: serverEnv, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const keepLog = (chunk) => {
     log = (log + chunk.toString()).slice(-8000);
@@ -99,12 +134,13 @@ async function startServer({ tokenTtlSeconds } = {}) {
       clearTimeout(timer);
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (database) await database.drop();
   }
 
   async function createPool(name) {
     const { stdout } = await promisify(execFile)(
       bin,
-      ["pool", "create", "--name", name, "--data-dir", dataDir, "--json"],
+      ["pool", "create", "--name", name, ...storageArgs, "--json"],
       { env, timeout: 30_000 },
     );
     let created;
