@@ -7,20 +7,26 @@
 //!
 //! A check starts from the resource, not from the user: the grant index yields the few grants
 //! whose code covers the resource (exact, class and wildcard buckets, see [`index`]), and each
-//! is tested for the action and then for whether its target reaches the user. The user's side
-//! is a [`Subject`] of borrowed index entries built with a handful of lookups, so neither the
-//! user's number of grants nor the depth of the department tree changes the cost, and nothing
-//! is allocated. Listings walk from the user instead, since they want every reaching grant.
+//! is tested for the action and then for whether its target reaches the user. Both sides are
+//! in interned form ([`symbols`], [`principals`]): the user's side is a [`Subject`] of borrowed
+//! rows built with a handful of lookups, and each candidate is tested by integer comparisons,
+//! so neither the user's number of grants nor the depth of the department tree changes the
+//! cost, and nothing is allocated. Listings walk from the user instead, since they want every
+//! reaching grant.
 
 pub(crate) mod index;
+pub(crate) mod principals;
+pub(crate) mod symbols;
 
 use crate::codes::{Action, GrantCode};
-use crate::ids::{DepartmentId, GroupId, NamespaceId, RoleId, UserId};
-use crate::model::{Assignee, Effect, Grant, GrantTarget, ResourceType, RoleAssignment};
+use crate::ids::{DepartmentId, NamespaceId, UserId};
+use crate::model::{Assignee, Effect, Grant, GrantTarget, ResourceType};
 use crate::state::{Lineage, PoolState};
+use principals::{Assigned, Principal, Principals, UserLinks};
 use smallvec::SmallVec;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::ops::ControlFlow::{self, Continue};
+use symbols::Sym;
 
 /// Whether the grant code `grant` covers the requested resource `resource` (semantics §5.1):
 /// equal; `*`; a trailing `*` makes the rest a prefix; a class code without `:` covers its
@@ -55,69 +61,67 @@ impl Reach {
     }
 }
 
-/// The user's side of a check, borrowed from the state's indexes: its direct role assignments,
-/// its groups, and its departments with their ancestor chains. Users are in one or two
-/// departments, so those live inline; more only spill to the heap.
+/// One of the user's departments, with its ancestor chain (`None`: it has no record).
+type DepartmentOf<'a> = (Sym, Option<&'a Lineage<Sym>>);
+
+/// The user's side of a check, borrowed from the state's [`Principals`]: its symbol, its rows
+/// (groups, departments, direct role assignments) and its departments' ancestor chains. Users
+/// are in one or two departments, so those live inline; more only spill to the heap.
 struct Subject<'a> {
-    user: &'a UserId,
-    roles: Option<&'a BTreeMap<RoleId, RoleAssignment>>,
-    groups: Option<&'a BTreeSet<GroupId>>,
-    departments: SmallVec<[(&'a DepartmentId, Option<&'a Lineage>); 4]>,
+    principals: &'a Principals,
+    namespace: Sym,
+    user: Sym,
+    links: &'a UserLinks,
+    departments: SmallVec<[DepartmentOf<'a>; 4]>,
+    now_ms: i64,
 }
 
 impl<'a> Subject<'a> {
-    fn new(state: &'a PoolState, user: &'a UserId) -> Self {
-        Self {
-            user,
-            roles: state.user_roles(user),
-            groups: state.user_groups(user),
-            departments: state.departments_of_user(user).map(|d| (d, state.lineage(d))).collect(),
-        }
+    /// `None` when the user or the namespace never took part in anything: no grant reaches.
+    fn new(state: &'a PoolState, namespace: &NamespaceId, user: &UserId, now_ms: i64) -> Option<Self> {
+        let principals = state.principals();
+        let (user, links) = principals.user(user)?;
+        let departments = links.departments.iter().map(|&d| (d, principals.department(d).lineage.as_ref())).collect();
+        Some(Self { principals, namespace: principals.namespace(namespace)?, user, links, departments, now_ms })
     }
 
     /// How `department` relates to the user, if at all. One comparison per department of the
-    /// user, plus one lookup (the candidate's depth) when it is not one of them.
-    fn reach(&self, state: &PoolState, department: &DepartmentId) -> Option<Reach> {
+    /// user, plus one row read (the candidate's depth) when it is not one of them.
+    fn reach(&self, department: Sym) -> Option<Reach> {
         if self.departments.iter().any(|(d, _)| *d == department) {
             return Some(Reach::Member);
         }
-        let depth = state.lineage(department).map_or(0, |l| l.ancestors().len());
-        let below = self.departments.iter().any(|(_, l)| l.is_some_and(|l| l.has_ancestor(department, depth)));
+        let depth = self.principals.department(department).lineage.as_ref().map_or(0, |l| l.ancestors().len());
+        let below = self.departments.iter().any(|(_, l)| l.is_some_and(|l| l.has_ancestor(&department, depth)));
         below.then_some(Reach::DescendantMember)
     }
 
-    /// Whether a grant to `target` in `namespace` (inherited by child departments or not)
-    /// reaches the user at `now_ms` (semantics §3, §13.4–5).
-    fn is_reached_by(
-        &self,
-        state: &PoolState,
-        namespace: &NamespaceId,
-        target: &GrantTarget,
-        inherit_by_children: bool,
-        now_ms: i64,
-    ) -> bool {
-        match target {
-            GrantTarget::User(user) => user == self.user,
-            GrantTarget::Group(group) => self.groups.is_some_and(|groups| groups.contains(group)),
-            GrantTarget::Department(department) => {
-                self.reach(state, department).is_some_and(|reach| reach.admits(inherit_by_children))
+    /// Whether a grant to `principal` (inherited by child departments or not) reaches the user
+    /// (semantics §3, §13.4–5).
+    fn is_reached_by(&self, principal: Principal, inherit_by_children: bool) -> bool {
+        match principal {
+            Principal::User(user) => user == self.user,
+            Principal::Group(group) => self.links.groups.contains(&group),
+            Principal::Department(department) => {
+                self.reach(department).is_some_and(|reach| reach.admits(inherit_by_children))
             }
-            GrantTarget::Role(role) => self.has_role(state, namespace, role, now_ms),
+            Principal::Role(role) => self.has_role(role),
         }
     }
 
-    /// Whether `role` is an active role of `namespace` assigned, in its time window, to the user
-    /// or to a department whose members it reaches.
-    fn has_role(&self, state: &PoolState, namespace: &NamespaceId, role: &RoleId, now_ms: i64) -> bool {
-        if !state.role(role).is_some_and(|r| &r.namespace == namespace && r.is_active(now_ms)) {
+    /// Whether `role` is an active role of the namespace assigned, in its time window, to the
+    /// user or to a department whose members it reaches.
+    fn has_role(&self, role: Sym) -> bool {
+        let links = self.principals.role(role);
+        if links.namespace != Some(self.namespace) || !links.active.is_some_and(|w| w.contains(self.now_ms)) {
             return false;
         }
-        let direct = self.roles.and_then(|roles| roles.get(role)).is_some_and(|a| a.is_in_effect(now_ms));
-        direct
-            || state.department_roles_assigned_to(role).any(|department| {
-                self.reach(state, department).is_some_and(|reach| {
-                    let assignment = state.department_roles(department).and_then(|roles| roles.get(role));
-                    assignment.is_some_and(|a| a.is_in_effect(now_ms) && reach.admits(a.inherit_by_children))
+        let in_effect = |a: &&Assigned| a.role == role && a.window.contains(self.now_ms);
+        self.links.roles.iter().any(|a| in_effect(&a))
+            || links.departments.iter().any(|&department| {
+                self.reach(department).is_some_and(|reach| {
+                    let assigned = self.principals.department(department).roles.iter().find(in_effect);
+                    assigned.is_some_and(|a| reach.admits(a.inherit_by_children))
                 })
             })
     }
@@ -192,16 +196,14 @@ pub fn is_action_allowed(
     resource: &str,
     now_ms: i64,
 ) -> bool {
-    let subject = Subject::new(state, user);
+    let Some(subject) = Subject::new(state, namespace, user, now_ms) else { return false };
     let mut allowed = false;
-    for (target, grant) in state.grants_covering(namespace, resource, action) {
-        // The action test is a few string comparisons, so it goes before the reach test, which
-        // may look up roles and departments.
-        if (grant.effect == Effect::Allow && allowed) || !action_matches(&grant.actions, action) {
+    for candidate in state.grants_covering(namespace, resource, action) {
+        if candidate.effect == Effect::Allow && allowed {
             continue;
         }
-        if subject.is_reached_by(state, namespace, target, grant.inherit_by_children, now_ms) {
-            match grant.effect {
+        if subject.is_reached_by(candidate.principal, candidate.inherit_by_children) {
+            match candidate.effect {
                 Effect::Deny => return false,
                 Effect::Allow => allowed = true,
             }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod mutation;
 pub mod ops;
 pub mod state;
+mod vec_map;
 #[cfg(test)] mod test_support;
 
 pub use error::DomainError;

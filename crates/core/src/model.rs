@@ -127,7 +127,25 @@ pub struct Role {
 impl Role {
     /// Whether the role contributes permissions at `now_ms`.
     pub fn is_active(&self, now_ms: i64) -> bool {
-        self.status == RoleStatus::Enable && self.disable_time.map_or(true, |t| now_ms < t)
+        self.active_window().is_some_and(|window| window.contains(now_ms))
+    }
+
+    /// When the role contributes permissions: until its `disableTime`, or never when disabled.
+    pub fn active_window(&self) -> Option<Window> {
+        (self.status == RoleStatus::Enable).then_some(Window { from: None, until: self.disable_time })
+    }
+}
+
+/// The instants `from <= now < until`; an absent bound is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+}
+
+impl Window {
+    pub fn contains(self, now_ms: i64) -> bool {
+        self.from.is_none_or(|t| t <= now_ms) && self.until.is_none_or(|t| now_ms < t)
     }
 }
 
@@ -319,7 +337,11 @@ pub struct RoleAssignment {
 
 impl RoleAssignment {
     pub fn is_in_effect(&self, now_ms: i64) -> bool {
-        self.enable_time.map_or(true, |t| t <= now_ms) && self.end_time.map_or(true, |t| now_ms < t)
+        self.window().contains(now_ms)
+    }
+
+    pub fn window(&self) -> Window {
+        Window { from: self.enable_time, until: self.end_time }
     }
 }
 

@@ -3,13 +3,15 @@
 //! records, whatever order puts and deletes arrive in.
 
 use crate::codes::{GrantCode, GroupCode, NamespaceCode, OrganizationCode, ResourceCode, RoleCode};
-use crate::engine::index::{GrantIndex, HashMap};
+use crate::engine::index::{Candidate, GrantIndex, HashMap};
+use crate::engine::principals::Principals;
 use crate::ids::{DepartmentId, GroupId, NamespaceId, OrganizationId, ResourceId, RoleId, UserId};
 use crate::model::{
     Assignee, Department, DepartmentMembership, Grant, GrantTarget, Group, GroupMembership, Namespace, Organization,
     Resource, Role, RoleAssignment, User,
 };
 use crate::mutation::{Mutation, Record, RecordKey};
+use crate::vec_map::VecMap;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 #[derive(Default, Debug, Clone)]
@@ -28,7 +30,7 @@ pub struct PoolState {
     groups: HashMap<GroupId, Group>,
     group_by_code: HashMap<GroupCode, GroupId>,
     group_members: BTreeMap<(GroupId, UserId), GroupMembership>,
-    groups_of_user: HashMap<UserId, BTreeSet<GroupId>>,
+    groups_of_user: HashMap<UserId, VecMap<GroupId, ()>>,
     organizations: HashMap<OrganizationId, Organization>,
     organization_by_code: HashMap<OrganizationCode, OrganizationId>,
     departments: HashMap<DepartmentId, Department>,
@@ -37,14 +39,16 @@ pub struct PoolState {
     /// check never walks a tree (see [`Lineage`]).
     lineages: HashMap<DepartmentId, Lineage>,
     department_members: BTreeMap<(DepartmentId, UserId), DepartmentMembership>,
-    departments_of_user: HashMap<UserId, BTreeSet<DepartmentId>>,
-    /// Role assignments, filed by their assignee so a check reaches a user's (or a
-    /// department's) assignments, time windows included, with one lookup by a borrowed id.
-    roles_of_user: HashMap<UserId, BTreeMap<RoleId, RoleAssignment>>,
-    roles_of_department: HashMap<DepartmentId, BTreeMap<RoleId, RoleAssignment>>,
+    departments_of_user: HashMap<UserId, VecMap<DepartmentId, ()>>,
+    /// Role assignments, filed by their assignee, for listings and write planning (checks read
+    /// the same assignments in symbol form from [`Principals`]).
+    roles_of_user: HashMap<UserId, VecMap<RoleId, RoleAssignment>>,
+    roles_of_department: HashMap<DepartmentId, VecMap<RoleId, RoleAssignment>>,
     users_of_role: HashMap<RoleId, BTreeSet<UserId>>,
     departments_of_role: HashMap<RoleId, BTreeSet<DepartmentId>>,
     grants: GrantIndex,
+    /// The principals and their links in interned form, for checks (see [`Principals`]).
+    principals: Principals,
 }
 
 /// A department's ancestors, nearest first: the chain of parent ids as far as department
@@ -54,24 +58,32 @@ pub struct PoolState {
 /// candidate grant to a department: with both chains at hand, D is a strict ancestor of X iff
 /// it sits at the position of X's chain that leaves exactly D's own chain above it, so the
 /// answer costs one comparison whatever the depth (the contract tests trees 32 deep).
-#[derive(Debug, Clone, Default)]
-pub struct Lineage {
-    ancestors: Box<[DepartmentId]>,
+///
+/// Generic over how a department is named: the state keeps ids, the engine's
+/// [`Principals`](crate::engine::principals) keep the same chains as symbols.
+#[derive(Debug, Clone)]
+pub struct Lineage<T = DepartmentId> {
+    ancestors: Box<[T]>,
     /// The chain runs into a parent cycle (corrupt data: moves into one's own subtree are
     /// refused). It then stops at the first repeat and positions mean nothing, so
     /// [`Lineage::has_ancestor`] falls back to a scan.
     cyclic: bool,
 }
 
-impl Lineage {
-    pub fn ancestors(&self) -> &[DepartmentId] {
+impl<T: PartialEq> Lineage<T> {
+    pub fn ancestors(&self) -> &[T] {
         &self.ancestors
     }
 
     /// Whether `candidate`, whose own lineage has `candidate_depth` ancestors, is one of these.
-    pub fn has_ancestor(&self, candidate: &DepartmentId, candidate_depth: usize) -> bool {
+    pub fn has_ancestor(&self, candidate: &T, candidate_depth: usize) -> bool {
         let at_depth = self.ancestors.len().checked_sub(candidate_depth + 1).map(|i| &self.ancestors[i]);
         at_depth == Some(candidate) || (self.cyclic && self.ancestors.contains(candidate))
+    }
+
+    /// The same chain with every department renamed by `rename`.
+    pub(crate) fn map<U>(&self, rename: impl FnMut(&T) -> U) -> Lineage<U> {
+        Lineage { ancestors: self.ancestors.iter().map(rename).collect(), cyclic: self.cyclic }
     }
 }
 
@@ -90,12 +102,12 @@ impl<V: Ord> IndexEntry<V> for BTreeSet<V> {
     }
 }
 
-impl<V: Ord, T> IndexEntry<V> for BTreeMap<V, T> {
+impl<V: Ord, T> IndexEntry<V> for VecMap<V, T> {
     fn remove_value(&mut self, value: &V) -> bool {
         self.remove(value).is_some()
     }
     fn is_empty(&self) -> bool {
-        BTreeMap::is_empty(self)
+        VecMap::is_empty(self)
     }
 }
 
@@ -157,11 +169,13 @@ impl PoolState {
                 self.resource_by_code.insert((r.namespace.clone(), r.code.clone()), r.id.clone());
                 self.resources.insert(r.id.clone(), r);
             }
-            Record::Role(r) => {
+            Record::Role(mut r) => {
+                self.principals.put_role(&mut r);
                 self.role_by_code.insert((r.namespace.clone(), r.code.clone()), r.id.clone());
                 self.roles.insert(r.id.clone(), r);
             }
-            Record::User(r) => {
+            Record::User(mut r) => {
+                self.principals.intern_user(&mut r.id);
                 unique_insert(&mut self.user_by_username, &r.username, &r.id);
                 unique_insert(&mut self.user_by_email, &r.email, &r.id);
                 unique_insert(&mut self.user_by_phone, &r.phone, &r.id);
@@ -172,8 +186,9 @@ impl PoolState {
                 self.group_by_code.insert(r.code.clone(), r.id.clone());
                 self.groups.insert(r.id.clone(), r);
             }
-            Record::GroupMember(r) => {
-                self.groups_of_user.entry(r.user.clone()).or_default().insert(r.group.clone());
+            Record::GroupMember(mut r) => {
+                self.principals.join_group(&mut r.group, &mut r.user);
+                self.groups_of_user.entry(r.user.clone()).or_default().insert(r.group.clone(), ());
                 self.group_members.insert((r.group.clone(), r.user.clone()), r);
             }
             Record::Organization(r) => {
@@ -188,21 +203,29 @@ impl PoolState {
                 self.departments.insert(r.id.clone(), r);
                 self.refresh_lineages(&id);
             }
-            Record::DepartmentMember(r) => {
-                self.departments_of_user.entry(r.user.clone()).or_default().insert(r.department.clone());
+            Record::DepartmentMember(mut r) => {
+                self.principals.join_department(&mut r.department, &mut r.user);
+                self.departments_of_user.entry(r.user.clone()).or_default().insert(r.department.clone(), ());
                 self.department_members.insert((r.department.clone(), r.user.clone()), r);
             }
-            Record::RoleAssignment(r) => match &r.assignee {
-                Assignee::User(user) => {
-                    self.users_of_role.entry(r.role.clone()).or_default().insert(user.clone());
-                    self.roles_of_user.entry(user.clone()).or_default().insert(r.role.clone(), r);
+            Record::RoleAssignment(mut r) => {
+                self.principals.assign(&mut r);
+                match &r.assignee {
+                    Assignee::User(user) => {
+                        self.users_of_role.entry(r.role.clone()).or_default().insert(user.clone());
+                        self.roles_of_user.entry(user.clone()).or_default().insert(r.role.clone(), r);
+                    }
+                    Assignee::Department(department) => {
+                        self.departments_of_role.entry(r.role.clone()).or_default().insert(department.clone());
+                        self.roles_of_department.entry(department.clone()).or_default().insert(r.role.clone(), r);
+                    }
                 }
-                Assignee::Department(department) => {
-                    self.departments_of_role.entry(r.role.clone()).or_default().insert(department.clone());
-                    self.roles_of_department.entry(department.clone()).or_default().insert(r.role.clone(), r);
-                }
-            },
-            Record::Grant(r) => self.grants.insert(r),
+            }
+            Record::Grant(mut r) => {
+                self.principals.intern_namespace(&mut r.namespace);
+                let principal = self.principals.intern_target(&mut r.target);
+                self.grants.insert(principal, r);
+            }
         }
     }
 
@@ -220,6 +243,7 @@ impl PoolState {
             }
             RecordKey::Role(id) => {
                 if let Some(r) = self.roles.remove(id) {
+                    self.principals.delete_role(id);
                     self.role_by_code.remove(&(r.namespace, r.code));
                 }
             }
@@ -238,6 +262,7 @@ impl PoolState {
             }
             RecordKey::GroupMember(group, user) => {
                 if self.group_members.remove(&(group.clone(), user.clone())).is_some() {
+                    self.principals.leave_group(group, user);
                     index_remove(&mut self.groups_of_user, user, group);
                 }
             }
@@ -256,20 +281,27 @@ impl PoolState {
             }
             RecordKey::DepartmentMember(department, user) => {
                 if self.department_members.remove(&(department.clone(), user.clone())).is_some() {
+                    self.principals.leave_department(department, user);
                     index_remove(&mut self.departments_of_user, user, department);
                 }
             }
-            RecordKey::RoleAssignment(role, Assignee::User(user)) => {
+            RecordKey::RoleAssignment(role, assignee @ Assignee::User(user)) => {
                 if index_remove(&mut self.roles_of_user, user, role) {
+                    self.principals.unassign(role, assignee);
                     index_remove(&mut self.users_of_role, role, user);
                 }
             }
-            RecordKey::RoleAssignment(role, Assignee::Department(department)) => {
+            RecordKey::RoleAssignment(role, assignee @ Assignee::Department(department)) => {
                 if index_remove(&mut self.roles_of_department, department, role) {
+                    self.principals.unassign(role, assignee);
                     index_remove(&mut self.departments_of_role, role, department);
                 }
             }
-            RecordKey::Grant(namespace, target, code) => self.grants.remove(namespace, target, code),
+            RecordKey::Grant(namespace, target, code) => {
+                if let Some(principal) = self.principals.target(target) {
+                    self.grants.remove(namespace, principal, target, code);
+                }
+            }
         }
     }
 
@@ -283,7 +315,9 @@ impl PoolState {
             if !seen.insert(id.clone()) {
                 continue; // a parent cycle in corrupt data
             }
-            match self.compute_lineage(&id) {
+            let lineage = self.compute_lineage(&id);
+            self.principals.set_lineage(&id, lineage.as_ref());
+            match lineage {
                 Some(lineage) => self.lineages.insert(id.clone(), lineage),
                 None => self.lineages.remove(&id),
             };
@@ -362,14 +396,14 @@ impl PoolState {
             Assignee::User(user) => self.user_roles(user),
             Assignee::Department(department) => self.department_roles(department),
         };
-        roles.into_iter().flat_map(BTreeMap::keys)
+        roles.into_iter().flat_map(VecMap::keys)
     }
     /// The roles assigned directly to `user`, with their assignments, by role id.
-    pub fn user_roles(&self, user: &UserId) -> Option<&BTreeMap<RoleId, RoleAssignment>> {
+    fn user_roles(&self, user: &UserId) -> Option<&VecMap<RoleId, RoleAssignment>> {
         self.roles_of_user.get(user)
     }
     /// The roles assigned directly to `department`, with their assignments, by role id.
-    pub fn department_roles(&self, department: &DepartmentId) -> Option<&BTreeMap<RoleId, RoleAssignment>> {
+    fn department_roles(&self, department: &DepartmentId) -> Option<&VecMap<RoleId, RoleAssignment>> {
         self.roles_of_department.get(department)
     }
     /// The departments `role` is assigned to (directly; inheritance is the assignment's flag).
@@ -424,11 +458,7 @@ impl PoolState {
         self.group_members.contains_key(&(group.clone(), user.clone()))
     }
     pub fn groups_of_user<'a>(&'a self, user: &UserId) -> impl Iterator<Item = &'a GroupId> + 'a {
-        self.user_groups(user).into_iter().flatten()
-    }
-    /// The groups `user` belongs to, as a set (checks test membership in it).
-    pub fn user_groups(&self, user: &UserId) -> Option<&BTreeSet<GroupId>> {
-        self.groups_of_user.get(user)
+        self.groups_of_user.get(user).into_iter().flat_map(VecMap::keys)
     }
 
     // ---- organizations and departments -----------------------------------------------------
@@ -486,13 +516,18 @@ impl PoolState {
     }
     /// The departments `user` is a direct member of, by id.
     pub fn departments_of_user<'a>(&'a self, user: &UserId) -> impl Iterator<Item = &'a DepartmentId> + 'a {
-        self.departments_of_user.get(user).into_iter().flatten()
+        self.departments_of_user.get(user).into_iter().flat_map(VecMap::keys)
+    }
+
+    /// The interned principals checks read.
+    pub(crate) fn principals(&self) -> &Principals {
+        &self.principals
     }
 
     // ---- grants -----------------------------------------------------------------------------
 
     pub fn grant(&self, namespace: &NamespaceId, target: &GrantTarget, code: &GrantCode) -> Option<&Grant> {
-        self.grants.get(namespace, target, code.as_str())
+        self.grants.get(namespace, target, code)
     }
     /// Every grant made directly to `target`, in any namespace.
     pub fn grants_of_target<'a>(&'a self, target: &GrantTarget) -> impl Iterator<Item = &'a Grant> + 'a {
@@ -506,16 +541,15 @@ impl PoolState {
     ) -> impl Iterator<Item = &'a Grant> + 'a {
         self.grants.on_code(namespace, code.as_str())
     }
-    /// The grants in `namespace` whose code covers `resource` (semantics §5.1), with their
-    /// targets, found by a few lookups whatever the number of grants, less most of those whose
-    /// actions cannot match `action` (a cheap pre-filter: confirm with `action_matches`). A
-    /// grant may come twice (a class code ending in `*`, as `ab*` for `ab*:1`).
-    pub fn grants_covering<'a>(
+    /// The grants in `namespace` whose code covers `resource` (semantics §5.1) and whose
+    /// actions include `action`, found by a few lookups whatever the number of grants. A grant
+    /// may come twice (a class code ending in `*`, as `ab*` for `ab*:1`).
+    pub(crate) fn grants_covering<'a>(
         &'a self,
         namespace: &NamespaceId,
         resource: &'a str,
-        action: &str,
-    ) -> impl Iterator<Item = (&'a GrantTarget, &'a Grant)> + 'a {
+        action: &'a str,
+    ) -> impl Iterator<Item = Candidate> + 'a {
         self.grants.covering(namespace, resource, action)
     }
     pub fn grants(&self) -> impl Iterator<Item = &Grant> {

@@ -9,6 +9,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use portcullis_core::codes::GrantCode;
 use portcullis_core::ops::authorization::grants_on_code;
+use portcullis_core::ops::PageRequest;
 use portcullis_core::{engine, Mutation};
 use portcullis_dataset::generate::{deep_chain, HOT_CODE};
 use portcullis_dataset::measure::load;
@@ -60,7 +61,7 @@ fn engine_benches(c: &mut Criterion) {
         });
         let hot = GrantCode::parse(HOT_CODE).expect("a valid code");
         group.bench_function("authorized_targets/page_of_10", |b| {
-            b.iter(|| grants_on_code(state, namespace, black_box(&hot), None).into_iter().take(10).count())
+            b.iter(|| grants_on_code(state, namespace, black_box(&hot), None, PageRequest { page: 1, limit: 10 }).items.len())
         });
         group.finish();
     }

@@ -23,9 +23,6 @@ use std::collections::HashSet;
 
 /// The code granted to many targets (get-resource-authorized-targets benchmark).
 pub const HOT_CODE: &str = "portal";
-/// Grants on `*`, whatever the size: every check probes them, as a real pool's few admin
-/// grants would be.
-const STAR_GRANTS: usize = 20;
 
 /// What the benchmarks need to know about a generated pool besides its records.
 #[derive(Clone, Debug)]
@@ -302,12 +299,12 @@ pub fn generate(size: Size, seed: u64, mut sink: impl FnMut(Record)) -> Dataset 
             65..=84 => (2, rng.below(size.groups)),
             _ => (3, rng.below(size.departments)),
         };
-        let code = if made < size.heavy_grants + STAR_GRANTS {
+        let code = if made < size.heavy_grants + size.star_grants() {
             if kind == 0 || kind == 3 {
                 continue; // the `*` grants go to roles and groups only
             }
             CodeChoice::Star
-        } else if made < size.heavy_grants + STAR_GRANTS + hot {
+        } else if made < size.heavy_grants + size.star_grants() + hot {
             CodeChoice::Hot
         } else {
             let class = rng.below(size.classes());

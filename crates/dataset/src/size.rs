@@ -61,6 +61,13 @@ impl Size {
         [Self::SMALL, Self::MEDIUM, Self::LARGE].into_iter().find(|s| s.name == name)
     }
 
+    /// Grants on `*`: every check probes them, as a real pool's few admin grants would be.
+    /// Twenty, except that small's 50 roles and 50 groups would then put about one `*` grant
+    /// within reach of every user and lift its allowed share over the 30–50% asked; it gets 5.
+    pub fn star_grants(&self) -> usize {
+        (self.roles / 10).min(20)
+    }
+
     /// Resource classes (`c17`), one per ten resources, so a class or wildcard bucket holds
     /// about as many grants at every size.
     pub fn classes(&self) -> usize {

@@ -5,16 +5,24 @@
 //! cover the requested resource (semantics §5.1) and tests only the grants filed under them:
 //!
 //! * rule 1 (`G == R`): the bucket of `R` itself;
-//! * rule 4 (class `books` covers `books:7`): the bucket of the part of `R` before its first `:`;
-//! * rules 2 and 3 (`*`, `books:*`, `books:fic*`): codes ending in `*` are filed by their prefix,
-//!   and each namespace counts its distinct prefix lengths, so a check probes `R[..n]` only for
-//!   lengths `n` some wildcard grant actually has (usually one or two).
+//! * rule 4 (class `books` covers `books:7`) and the wildcards within a class (`books:*`,
+//!   `books:fic*`, rules 2–3): all filed under the class, found by one look-up of the part of
+//!   `R` before its first `:`;
+//! * wildcards without `:` (`*`, `bo*`): filed by prefix, and each namespace counts its distinct
+//!   prefix lengths, so a check probes `R[..n]` only for lengths `n` some such grant has.
+//!
+//! Every look-up a check makes is a random access into a large table, so their number (about
+//! three) is what a check costs on a big pool; the buckets found are scanned contiguously.
 //!
 //! [`PoolState`]: crate::state::PoolState
 
 use crate::codes::{Action, GrantCode};
+use crate::engine::action_matches;
+use crate::engine::principals::Principal;
+use crate::engine::symbols::Interner;
 use crate::ids::NamespaceId;
-use crate::model::{Grant, GrantTarget};
+use crate::model::{Effect, Grant, GrantTarget};
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -23,80 +31,225 @@ use std::sync::Arc;
 /// resists collision flooding.
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
-/// A one-word summary of a grant's actions, so a check rejects most candidates without reading
-/// the grant (profiles showed the action comparisons and the pointer chases to the grant, its
-/// action list and each action string dominating a check). Each listed name sets the bit its
-/// FNV-1a hash picks; `*` and `prefix:*` patterns set every bit. A clear bit proves no match; a
-/// set bit is confirmed with [`crate::engine::action_matches`].
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ActionBits(u64);
+/// A string as a hash-map key, its bytes inline up to the length of a server id. A check's
+/// look-ups (user, resource code, class, wildcard prefixes) then compare the key inside the
+/// table; with shared or boxed strings each hit cost one more cache miss for the key's bytes
+/// (profiles: that deref was the largest remaining cost of a check on medium).
+pub(crate) type InlineKey = smallvec::SmallVec<[u8; 24]>;
 
-impl ActionBits {
-    fn of(actions: &[Action]) -> Self {
-        Self(actions.iter().fold(0, |bits, a| {
-            let a = a.as_str();
-            bits | if a == "*" || a.ends_with(":*") { u64::MAX } else { Self::bit(a) }
+pub(crate) fn inline_key(text: &str) -> InlineKey {
+    InlineKey::from_slice(text.as_bytes())
+}
+
+/// A grant's actions as one word, so a check decides most candidates without reading the grant
+/// (profiles showed the pointer chases to the grant, its action list and each action string
+/// dominating a check). Action names are interned; a name whose symbol is below [`CONFIRM`]'s
+/// bit sets its own bit, which is then an exact answer. `*` sets every bit. `prefix:*` patterns
+/// and names with larger symbols set the [`CONFIRM`] bit: those candidates are confirmed with
+/// [`action_matches`] against the grant.
+#[derive(Clone, Copy, Debug)]
+struct ActionSet(u64);
+
+const CONFIRM: u64 = 1 << 63;
+
+impl ActionSet {
+    /// Interns the actions (sharing their strings) and summarises them.
+    fn of(actions: &mut [Action], names: &mut Interner<Action>) -> Self {
+        Self(actions.iter_mut().fold(0, |bits, action| {
+            let bit = match action.as_str() {
+                "*" => u64::MAX,
+                pattern if pattern.ends_with(":*") => CONFIRM,
+                _ => Self::exact_bit(names.intern(action)),
+            };
+            bits | bit
         }))
     }
 
-    /// The bit of one action name.
-    pub(crate) fn bit(action: &str) -> u64 {
-        let hash =
-            action.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        1 << (hash % 64)
+    fn exact_bit(sym: u32) -> u64 {
+        if sym < 63 {
+            1 << sym
+        } else {
+            CONFIRM
+        }
+    }
+
+    /// Whether the grant's actions include `asked` (whose exact bit is `asked_bit`, 0 for a name
+    /// no grant ever listed).
+    fn matches(self, asked_bit: u64, granted: &[Action], asked: &str) -> bool {
+        self.0 & asked_bit & !CONFIRM != 0 || (self.0 & CONFIRM != 0 && action_matches(granted, asked))
     }
 }
 
-/// A grant as filed under its code: shared (`Arc`) with the by-target view instead of copied,
-/// next to its action summary.
+/// A grant as filed under its code: what a check needs inline (the grant itself is shared with
+/// the by-target view, and read only to confirm a pattern).
 #[derive(Clone, Debug)]
-struct Entry {
-    actions: ActionBits,
+struct Slot {
+    principal: Principal,
+    /// Which of its bucket's codes the grant is on: 0 the bucket's own code; in a class's
+    /// bucket, `i + 1` is the wildcard whose prefix is [`ClassGrants::prefixes`]`[i]`.
+    code: u32,
+    actions: ActionSet,
+    effect: Effect,
+    inherit_by_children: bool,
     grant: Arc<Grant>,
 }
 
-/// The grants on one code in one namespace, one per target.
-type Bucket = BTreeMap<GrantTarget, Entry>;
+/// A grant whose code covers the resource and whose actions include the action asked about.
+pub(crate) struct Candidate {
+    pub(crate) principal: Principal,
+    pub(crate) effect: Effect,
+    pub(crate) inherit_by_children: bool,
+}
+
+/// Grants filed together, one per target and code, unordered. A plain vector of small slots,
+/// so a check scans a bucket in a few adjacent cache lines (profiles showed B-tree navigation at
+/// a quarter of a check). Adding a grant pushes; replacing or deleting one scans its bucket for
+/// the slot, a cost linear in the grants filed with it.
+type Bucket = Vec<Slot>;
+
+/// The grants filed under one class (`books`): on the class code itself, and on the wildcard
+/// codes whose prefix names the class (`books:*`, `books:fic*`). Only resources of the class
+/// can be covered by these, so one look-up by the resource's class finds them all, in one
+/// bucket.
+#[derive(Default, Debug, Clone)]
+struct ClassGrants {
+    /// The class's wildcard codes without their `*` (`books:fic*` → `books:fic`), inline: a
+    /// check compares them with the resource.
+    prefixes: SmallVec<[InlineKey; 2]>,
+    slots: Bucket,
+}
+
+impl ClassGrants {
+    /// The slot code of the wildcard with `prefix`.
+    fn code_of(&self, prefix: &str) -> Option<u32> {
+        let index = self.prefixes.iter().position(|p| p.as_slice() == prefix.as_bytes())?;
+        Some(u32::try_from(index + 1).expect("fewer than 2^32 wildcards in a class"))
+    }
+
+    /// Whether the slot code `code` covers `resource`, a resource of this class.
+    fn covers(&self, code: u32, resource: &str) -> bool {
+        code == 0 || resource.as_bytes().starts_with(&self.prefixes[code as usize - 1])
+    }
+
+    /// Forgets the wildcard of slot code `code` once no slot has it, renumbering the rest.
+    fn drop_unused(&mut self, code: u32) {
+        if code == 0 || self.slots.iter().any(|slot| slot.code == code) {
+            return;
+        }
+        self.prefixes.remove(code as usize - 1);
+        for slot in self.slots.iter_mut().filter(|slot| slot.code > code) {
+            slot.code -= 1;
+        }
+    }
+}
+
+/// Where a code's grants are filed.
+enum Place<'a> {
+    /// `books:1`: a code with `:` and no trailing `*`.
+    Instance(&'a str),
+    /// `books`: a class, also the exact code of the resource `books`.
+    Class(&'a str),
+    /// `books:fic*`, by class and prefix.
+    ClassWildcard(&'a str, &'a str),
+    /// `*`, `bo*`: a prefix without `:`.
+    Wildcard(&'a str),
+}
+
+impl<'a> Place<'a> {
+    fn of(code: &'a str) -> Self {
+        match (code.strip_suffix('*'), code.split_once(':')) {
+            (Some(prefix), Some((class, _))) => Self::ClassWildcard(class, prefix),
+            (Some(prefix), None) => Self::Wildcard(prefix),
+            (None, Some(_)) => Self::Instance(code),
+            (None, None) => Self::Class(code),
+        }
+    }
+}
 
 #[derive(Default, Debug, Clone)]
 struct NamespaceGrants {
-    /// Codes without a trailing `*`: instances (`books:1`) and classes (`books`).
-    exact: HashMap<GrantCode, Bucket>,
-    /// Codes ending in `*`, by the code without that `*` (`books:*` → `books:`, `*` → ``).
-    wildcard: HashMap<Box<str>, Bucket>,
+    /// Codes with `:` and no trailing `*` (`books:1`).
+    instances: HashMap<InlineKey, Bucket>,
+    /// By class: class codes and the wildcards within a class.
+    classes: HashMap<InlineKey, ClassGrants>,
+    /// Wildcards without `:` (`*`, `bo*`), by the code without that `*` (`*` → ``).
+    wildcard: HashMap<InlineKey, Bucket>,
     /// For each prefix length in `wildcard`, how many prefixes have it.
     prefix_lengths: BTreeMap<usize, usize>,
 }
 
 impl NamespaceGrants {
-    fn bucket(&self, code: &str) -> Option<&Bucket> {
-        match code.strip_suffix('*') {
-            Some(prefix) => self.wildcard.get(prefix),
-            None => self.exact.get(code),
-        }
+    /// The grants on exactly `code`.
+    fn on_code<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a Slot> + 'a {
+        let (bucket, slot_code) = match Place::of(code) {
+            Place::Instance(code) => (self.instances.get(code.as_bytes()), Some(0)),
+            Place::Class(class) => (self.classes.get(class.as_bytes()).map(|grants| &grants.slots), Some(0)),
+            Place::ClassWildcard(class, prefix) => {
+                let grants = self.classes.get(class.as_bytes());
+                (grants.map(|grants| &grants.slots), grants.and_then(|grants| grants.code_of(prefix)))
+            }
+            Place::Wildcard(prefix) => (self.wildcard.get(prefix.as_bytes()), Some(0)),
+        };
+        bucket.into_iter().flatten().filter(move |slot| Some(slot.code) == slot_code)
     }
 
-    fn bucket_mut(&mut self, code: &GrantCode) -> &mut Bucket {
-        match code.as_str().strip_suffix('*') {
-            Some(prefix) => {
-                if !self.wildcard.contains_key(prefix) {
+    /// Files `slot` (its code field is set here) under `code`.
+    fn file(&mut self, code: &str, mut slot: Slot) {
+        let bucket = match Place::of(code) {
+            Place::Instance(code) => self.instances.entry(inline_key(code)).or_default(),
+            Place::Class(class) => &mut self.classes.entry(inline_key(class)).or_default().slots,
+            Place::ClassWildcard(class, prefix) => {
+                let grants = self.classes.entry(inline_key(class)).or_default();
+                slot.code = grants.code_of(prefix).unwrap_or_else(|| {
+                    grants.prefixes.push(inline_key(prefix));
+                    u32::try_from(grants.prefixes.len()).expect("fewer than 2^32 wildcards in a class")
+                });
+                &mut grants.slots
+            }
+            Place::Wildcard(prefix) => {
+                if !self.wildcard.contains_key(prefix.as_bytes()) {
                     *self.prefix_lengths.entry(prefix.len()).or_default() += 1;
                 }
-                self.wildcard.entry(prefix.into()).or_default()
+                self.wildcard.entry(inline_key(prefix)).or_default()
             }
-            None => self.exact.entry(code.clone()).or_default(),
-        }
+        };
+        bucket.push(slot);
     }
 
-    /// Removes the grant of `target` on `code`, dropping the bucket (and its prefix length) once
-    /// it is empty so that checks never probe lengths no grant has any more.
-    fn remove(&mut self, target: &GrantTarget, code: &str) -> Option<Entry> {
-        match code.strip_suffix('*') {
-            Some(prefix) => {
-                let bucket = self.wildcard.get_mut(prefix)?;
-                let removed = bucket.remove(target);
+    /// Removes the grant of `principal` on `code`, dropping emptied buckets (and prefix lengths
+    /// and class wildcards) so that checks never probe what no grant has any more.
+    fn remove(&mut self, principal: Principal, code: &str) {
+        let take = |bucket: &mut Bucket, code: u32| {
+            let position = bucket.iter().position(|slot| slot.principal == principal && slot.code == code);
+            position.map(|position| bucket.swap_remove(position));
+        };
+        match Place::of(code) {
+            Place::Instance(code) => {
+                let Some(bucket) = self.instances.get_mut(code.as_bytes()) else { return };
+                take(bucket, 0);
                 if bucket.is_empty() {
-                    self.wildcard.remove(prefix);
+                    self.instances.remove(code.as_bytes());
+                }
+            }
+            Place::Class(class) | Place::ClassWildcard(class, _) => {
+                let Some(grants) = self.classes.get_mut(class.as_bytes()) else { return };
+                let slot_code = match Place::of(code) {
+                    Place::ClassWildcard(_, prefix) => grants.code_of(prefix),
+                    _ => Some(0),
+                };
+                if let Some(slot_code) = slot_code {
+                    take(&mut grants.slots, slot_code);
+                    grants.drop_unused(slot_code);
+                }
+                if grants.slots.is_empty() {
+                    self.classes.remove(class.as_bytes());
+                }
+            }
+            Place::Wildcard(prefix) => {
+                let Some(bucket) = self.wildcard.get_mut(prefix.as_bytes()) else { return };
+                take(bucket, 0);
+                if bucket.is_empty() {
+                    self.wildcard.remove(prefix.as_bytes());
                     if let Some(count) = self.prefix_lengths.get_mut(&prefix.len()) {
                         *count -= 1;
                         if *count == 0 {
@@ -104,86 +257,106 @@ impl NamespaceGrants {
                         }
                     }
                 }
-                removed
-            }
-            None => {
-                let bucket = self.exact.get_mut(code)?;
-                let removed = bucket.remove(target);
-                if bucket.is_empty() {
-                    self.exact.remove(code);
-                }
-                removed
             }
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.wildcard.is_empty()
+        self.instances.is_empty() && self.classes.is_empty() && self.wildcard.is_empty()
     }
 
-    /// Every grant whose code covers `resource` and whose [`ActionBits`] have `action_bit`. One
-    /// can come twice: a class code ending in `*` (`ab*` for `ab*:1`) is met both as the class
-    /// and as a wildcard.
+    /// Every grant whose code covers `resource` and whose actions include `action`: the
+    /// instance bucket of `resource`, its class's bucket (the class code, and the wildcards of
+    /// the class whose prefix starts `resource`; a resource without `:` is its own class), and
+    /// the `:`-less wildcards, probed only for the prefix lengths some grant has, up to the
+    /// resource's first `:`. One can come twice: a class code ending in `*` (`ab*` for `ab*:1`)
+    /// is met both as the class and as a wildcard.
     fn covering<'a>(
         &'a self,
         resource: &'a str,
+        action: &'a str,
         action_bit: u64,
-    ) -> impl Iterator<Item = (&'a GrantTarget, &'a Grant)> + 'a {
-        let exact = self.exact.get(resource);
-        let class = resource.split_once(':').and_then(|(class, _)| self.bucket(class));
+    ) -> impl Iterator<Item = Candidate> + 'a {
+        let (class, instance) = match resource.split_once(':') {
+            Some((class, _)) => (class, self.instances.get(resource.as_bytes())),
+            None => (resource, None),
+        };
+        let class_slots = self
+            .classes
+            .get(class.as_bytes())
+            .into_iter()
+            .flat_map(move |grants| grants.slots.iter().filter(move |slot| grants.covers(slot.code, resource)));
         let wildcards = self
             .prefix_lengths
-            .range(..=resource.len())
-            .filter_map(move |(&length, _)| resource.get(..length).and_then(|prefix| self.wildcard.get(prefix)));
-        exact
-            .into_iter()
-            .chain(class)
-            .chain(wildcards)
-            .flatten()
-            .filter(move |(_, entry)| entry.actions.0 & action_bit != 0)
-            .map(|(target, entry)| (target, &*entry.grant))
+            .range(..=class.len())
+            .filter_map(move |(&length, _)| resource.get(..length).and_then(|p| self.wildcard.get(p.as_bytes())));
+        instance.into_iter().flatten().chain(class_slots).chain(wildcards.flatten()).filter_map(move |slot| {
+            slot.actions.matches(action_bit, &slot.grant.actions, action).then_some(Candidate {
+                principal: slot.principal,
+                effect: slot.effect,
+                inherit_by_children: slot.inherit_by_children,
+            })
+        })
     }
 }
 
 #[derive(Default, Debug, Clone)]
 pub(crate) struct GrantIndex {
     by_namespace: HashMap<NamespaceId, NamespaceGrants>,
-    /// Every grant of a target, in any namespace (listings of one target, deletion cascades).
+    /// Every grant of a target, in any namespace (listings of one target, deletion cascades,
+    /// look-ups of one grant).
     by_target: HashMap<GrantTarget, BTreeMap<(NamespaceId, GrantCode), Arc<Grant>>>,
+    /// The action names grants list (never freed, see [`crate::engine::symbols`]).
+    actions: Interner<Action>,
 }
 
 impl GrantIndex {
-    /// Files `grant`, replacing the grant with the same key.
-    pub(crate) fn insert(&mut self, grant: Grant) {
-        self.remove(&grant.namespace, &grant.target, &grant.code);
+    /// Files `grant` (made to `principal`), replacing the grant with the same key.
+    pub(crate) fn insert(&mut self, principal: Principal, mut grant: Grant) {
+        self.remove(&grant.namespace, principal, &grant.target, &grant.code);
+        let actions = ActionSet::of(&mut grant.actions, &mut self.actions);
         let grant = Arc::new(grant);
+        let slot = Slot {
+            principal,
+            code: 0,
+            actions,
+            effect: grant.effect,
+            inherit_by_children: grant.inherit_by_children,
+            grant: grant.clone(),
+        };
+        let namespace = self.by_namespace.entry(grant.namespace.clone()).or_default();
+        namespace.file(grant.code.as_str(), slot);
         self.by_target
             .entry(grant.target.clone())
             .or_default()
-            .insert((grant.namespace.clone(), grant.code.clone()), grant.clone());
-        let namespace = self.by_namespace.entry(grant.namespace.clone()).or_default();
-        let entry = Entry { actions: ActionBits::of(&grant.actions), grant: grant.clone() };
-        namespace.bucket_mut(&grant.code).insert(grant.target.clone(), entry);
+            .insert((grant.namespace.clone(), grant.code.clone()), grant);
     }
 
-    pub(crate) fn remove(&mut self, namespace: &NamespaceId, target: &GrantTarget, code: &GrantCode) {
-        let Some(grants) = self.by_namespace.get_mut(namespace) else { return };
-        if grants.remove(target, code.as_str()).is_none() {
+    pub(crate) fn remove(
+        &mut self,
+        namespace: &NamespaceId,
+        principal: Principal,
+        target: &GrantTarget,
+        code: &GrantCode,
+    ) {
+        // The by-target view says whether the grant exists, so adding a new grant to a large
+        // bucket never scans it.
+        let Some(of_target) = self.by_target.get_mut(target) else { return };
+        if of_target.remove(&(namespace.clone(), code.clone())).is_none() {
             return;
         }
+        if of_target.is_empty() {
+            self.by_target.remove(target);
+        }
+        let Some(grants) = self.by_namespace.get_mut(namespace) else { return };
+        grants.remove(principal, code.as_str());
         if grants.is_empty() {
             self.by_namespace.remove(namespace);
         }
-        if let Some(of_target) = self.by_target.get_mut(target) {
-            of_target.remove(&(namespace.clone(), code.clone()));
-            if of_target.is_empty() {
-                self.by_target.remove(target);
-            }
-        }
     }
 
-    pub(crate) fn get(&self, namespace: &NamespaceId, target: &GrantTarget, code: &str) -> Option<&Grant> {
-        self.by_namespace.get(namespace)?.bucket(code)?.get(target).map(|entry| &*entry.grant)
+    pub(crate) fn get(&self, namespace: &NamespaceId, target: &GrantTarget, code: &GrantCode) -> Option<&Grant> {
+        self.by_target.get(target)?.get(&(namespace.clone(), code.clone())).map(|grant| &**grant)
     }
 
     pub(crate) fn of_target<'a>(&'a self, target: &GrantTarget) -> impl Iterator<Item = &'a Grant> + 'a {
@@ -191,18 +364,18 @@ impl GrantIndex {
     }
 
     pub(crate) fn on_code<'a>(&'a self, namespace: &NamespaceId, code: &str) -> impl Iterator<Item = &'a Grant> + 'a {
-        let bucket = self.by_namespace.get(namespace).and_then(|grants| grants.bucket(code));
-        bucket.into_iter().flat_map(|grants| grants.values().map(|entry| &*entry.grant))
+        let slots = self.by_namespace.get(namespace).map(|grants| grants.on_code(code));
+        slots.into_iter().flatten().map(|slot| &*slot.grant)
     }
 
     pub(crate) fn covering<'a>(
         &'a self,
         namespace: &NamespaceId,
         resource: &'a str,
-        action: &str,
-    ) -> impl Iterator<Item = (&'a GrantTarget, &'a Grant)> + 'a {
-        let bit = ActionBits::bit(action);
-        self.by_namespace.get(namespace).into_iter().flat_map(move |grants| grants.covering(resource, bit))
+        action: &'a str,
+    ) -> impl Iterator<Item = Candidate> + 'a {
+        let bit = self.actions.get(action).map_or(0, ActionSet::exact_bit);
+        self.by_namespace.get(namespace).into_iter().flat_map(move |grants| grants.covering(resource, action, bit))
     }
 
     pub(crate) fn all(&self) -> impl Iterator<Item = &Grant> {
@@ -230,20 +403,34 @@ mod tests {
         for (i, code) in codes.iter().enumerate() {
             let target = GrantTarget::User(UserId::from_stored(format!("u{i}")));
             let actions = vec![Action::parse("read").unwrap()];
-            index.insert(Grant { actions, ..grant(NamespaceId::from_stored("ns"), target, code) });
+            index.insert(
+                Principal::User(i as u32),
+                Grant { actions, ..grant(NamespaceId::from_stored("ns"), target, code) },
+            );
         }
         index
     }
 
-    /// A clear bit proves the grant cannot match; patterns and `*` never get filtered out.
+    /// The one-word summary answers exactly as [`action_matches`] does, for names with exact
+    /// bits and for names numbered past them (after 70 other names were interned).
     #[test]
-    fn action_bits_never_reject_a_matching_grant() {
+    fn action_sets_answer_as_action_matches() {
         let names = ["read", "write", "books:read", "books:*", "*", "x"];
-        for granted in names.iter().flat_map(|a| names.iter().map(move |b| [*a, *b])) {
-            let actions: Vec<Action> = granted.iter().map(|a| Action::parse(a).unwrap()).collect();
-            for asked in ["read", "write", "books:read", "books:edit", "other", "*"] {
-                if crate::engine::action_matches(&actions, asked) {
-                    assert_ne!(ActionBits::of(&actions).0 & ActionBits::bit(asked), 0, "{granted:?} {asked}");
+        for padding in [0, 70] {
+            let mut interner = Interner::default();
+            for i in 0..padding {
+                interner.intern(&mut Action::parse(&format!("pad{i}")).unwrap());
+            }
+            for granted in names.iter().flat_map(|a| names.iter().map(move |b| [*a, *b])) {
+                let mut actions: Vec<Action> = granted.iter().map(|a| Action::parse(a).unwrap()).collect();
+                let set = ActionSet::of(&mut actions, &mut interner);
+                for asked in ["read", "write", "books:read", "books:edit", "other", "*"] {
+                    let bit = interner.get(asked).map_or(0, ActionSet::exact_bit);
+                    assert_eq!(
+                        set.matches(bit, &actions, asked),
+                        action_matches(&actions, asked),
+                        "{granted:?} {asked}"
+                    );
                 }
             }
         }
@@ -255,7 +442,12 @@ mod tests {
         let index = index(CODES);
         let ns = NamespaceId::from_stored("ns");
         for resource in RESOURCES {
-            let mut found: Vec<&str> = index.covering(&ns, resource, "read").map(|(_, g)| g.code.as_str()).collect();
+            // Grant `i` was made to user `i` on `CODES[i]`.
+            let code = |candidate: Candidate| match candidate.principal {
+                Principal::User(i) => CODES[i as usize],
+                other => unreachable!("{other:?}"),
+            };
+            let mut found: Vec<&str> = index.covering(&ns, resource, "read").map(code).collect();
             found.sort();
             found.dedup();
             let mut expected: Vec<&str> = CODES.iter().copied().filter(|code| covers(code, resource)).collect();
@@ -264,16 +456,35 @@ mod tests {
         }
     }
 
+    /// Prefix lengths are probed for wildcards without `:` (those with one are filed under
+    /// their class, see the next test).
     #[test]
     fn removing_the_last_wildcard_of_a_length_stops_probing_it() {
-        let mut index = index(&["books:*", "pens:*"]);
+        let mut index = index(&["books_*", "pens_*"]);
         let ns = NamespaceId::from_stored("ns");
         assert_eq!(index.by_namespace[&ns].prefix_lengths.get(&5), Some(&1));
-        index.remove(&ns, &GrantTarget::User(UserId::from_stored("u1")), &GrantCode::parse("pens:*").unwrap());
+        let pens = GrantTarget::User(UserId::from_stored("u1"));
+        index.remove(&ns, Principal::User(1), &pens, &GrantCode::parse("pens_*").unwrap());
         assert_eq!(index.by_namespace[&ns].prefix_lengths.get(&5), None);
         assert_eq!(index.by_namespace[&ns].prefix_lengths.get(&6), Some(&1));
-        index.remove(&ns, &GrantTarget::User(UserId::from_stored("u0")), &GrantCode::parse("books:*").unwrap());
+        let books = GrantTarget::User(UserId::from_stored("u0"));
+        index.remove(&ns, Principal::User(0), &books, &GrantCode::parse("books_*").unwrap());
         assert!(index.by_namespace.is_empty() && index.by_target.is_empty());
         assert_eq!(index.len(), 0);
+    }
+
+    #[test]
+    fn removing_the_last_grant_of_a_class_drops_the_class() {
+        let mut index = index(&["books:*", "books:fic*", "books"]);
+        let ns = NamespaceId::from_stored("ns");
+        for (i, code) in ["books:*", "books:fic*"].into_iter().enumerate() {
+            let target = GrantTarget::User(UserId::from_stored(format!("u{i}")));
+            index.remove(&ns, Principal::User(i as u32), &target, &GrantCode::parse(code).unwrap());
+        }
+        assert!(index.by_namespace[&ns].classes[b"books".as_slice()].prefixes.is_empty());
+        assert!(index.by_namespace[&ns].prefix_lengths.is_empty());
+        let target = GrantTarget::User(UserId::from_stored("u2"));
+        index.remove(&ns, Principal::User(2), &target, &GrantCode::parse("books").unwrap());
+        assert!(index.by_namespace.is_empty() && index.by_target.is_empty());
     }
 }

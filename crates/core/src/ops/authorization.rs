@@ -1,7 +1,7 @@
 //! Resource authorization: authorize-resources (planning) and the reads behind the
 //! authorization listings (resources.md §21–§27, semantics.md §4, §5.2, §10, §11, §13).
 
-use super::{namespace_in, Plan, Planned};
+use super::{namespace_in, Page, PageRequest, Plan, Planned};
 use crate::codes::{Action, GrantCode};
 use crate::engine;
 use crate::error::TargetKind;
@@ -213,20 +213,30 @@ pub fn listed_target(
     find_target(state, namespace, kind, identifier).ok_or_else(|| kind.not_exists(identifier))
 }
 
-/// The ALLOW grants in `namespace` whose code is exactly `code`, newest first
-/// (get-resource-authorized-targets; no wildcard expansion, semantics §13.10).
+/// One page of the ALLOW grants in `namespace` whose code is exactly `code`, newest first
+/// (get-resource-authorized-targets; no wildcard expansion, semantics §13.10). A popular code can
+/// have tens of thousands of targets, so only the grants up to the end of the page are sorted.
 pub fn grants_on_code<'a>(
     state: &'a PoolState,
     namespace: &'a NamespaceId,
     code: &'a GrantCode,
     target_type: Option<TargetType>,
-) -> Vec<&'a Grant> {
+    page: PageRequest,
+) -> Page<&'a Grant> {
     let mut grants: Vec<&Grant> = state
         .grants_on_code(namespace, code)
         .filter(|g| g.effect == Effect::Allow && target_type.is_none_or(|t| t.matches(&g.target)))
         .collect();
-    grants.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.target.cmp(&a.target)));
-    grants
+    let newest_first = |a: &&Grant, b: &&Grant| b.created_at.cmp(&a.created_at).then_with(|| b.target.cmp(&a.target));
+    let total = grants.len();
+    let start = (page.page as usize - 1).saturating_mul(page.limit as usize).min(total);
+    let end = start.saturating_add(page.limit as usize).min(total);
+    if end < total {
+        grants.select_nth_unstable_by(end, newest_first);
+        grants.truncate(end);
+    }
+    grants.sort_unstable_by(newest_first);
+    Page { total, items: grants.split_off(start) }
 }
 
 /// The resource definition a listing describes a grant code with (semantics §10): the one with
@@ -301,6 +311,28 @@ mod tests {
             .state
             .grant(&ns, target, &GrantCode::parse(code).unwrap())
             .map(|g| g.actions.iter().map(|a| a.to_string()).collect())
+    }
+
+    #[test]
+    fn targets_of_a_code_page_newest_first() {
+        let mut f = fixture();
+        let users: Vec<String> = (0..25).map(|i| f.pool.user_with_id(&format!("v{i:02}")).to_string()).collect();
+        for (i, user) in users.iter().enumerate() {
+            // Users 20..25 share one creation time, so the tie-break (target, descending) is exercised.
+            run(&mut f, 100 + i.min(20) as i64, &[item(TargetType::User, &[user], vec![spec("doc:1", &["read"])])])
+                .unwrap();
+        }
+        let ns = NamespaceId::from_stored("ns-default");
+        let code = GrantCode::parse("doc:1").unwrap();
+        let page_of = |page: u32| {
+            let found = grants_on_code(&f.pool.state, &ns, &code, None, PageRequest { page, limit: 10 });
+            (found.total, found.items.iter().map(|g| g.target.id_str().to_owned()).collect::<Vec<_>>())
+        };
+        let newest_first: Vec<String> = users.iter().rev().cloned().collect();
+        assert_eq!(page_of(1), (25, newest_first[..10].to_vec()));
+        assert_eq!(page_of(2), (25, newest_first[10..20].to_vec()));
+        assert_eq!(page_of(3), (25, newest_first[20..].to_vec()));
+        assert_eq!(page_of(4), (25, vec![]));
     }
 
     #[test]

@@ -216,8 +216,8 @@ async fn get_resource_authorized_targets(caller: Caller, Body(body): Body) -> Ap
     let page = body.page()?;
     caller.read(|state| {
         let namespace = &namespace_in(state, namespace)?.id;
-        let grants = authorization::grants_on_code(state, namespace, &code, kind);
-        Ok(Reply::new(&PageDto::from_page(page.slice(grants), |g| {
+        let grants = authorization::grants_on_code(state, namespace, &code, kind, page);
+        Ok(Reply::new(&PageDto::from_page(grants, |g| {
             AuthorizedTargetDto {
                 target_type: g.target.type_name(),
                 // Cascades delete a target's grants with it, so every grant's target exists.
