@@ -12,8 +12,9 @@ pub mod model;
 pub mod mutation;
 pub mod ops;
 pub mod state;
+#[cfg(test)]
+mod test_support;
 mod vec_map;
-#[cfg(test)] mod test_support;
 
 pub use error::DomainError;
 pub use mutation::{Mutation, Record, RecordKey};

@@ -5,8 +5,8 @@
 use crate::codes::GrantCode;
 use crate::ids::{DepartmentId, GroupId, NamespaceId, OrganizationId, ResourceId, RoleId, UserId};
 use crate::model::{
-    Assignee, Department, DepartmentMembership, Grant, GrantTarget, Group, GroupMembership, Namespace,
-    Organization, Resource, Role, RoleAssignment, User,
+    Assignee, Department, DepartmentMembership, Grant, GrantTarget, Group, GroupMembership, Namespace, Organization,
+    Resource, Role, RoleAssignment, User,
 };
 use serde::{Deserialize, Serialize};
 

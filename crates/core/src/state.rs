@@ -19,7 +19,8 @@ pub struct PoolState {
     namespaces: HashMap<NamespaceId, Namespace>,
     namespace_by_code: HashMap<NamespaceCode, NamespaceId>,
     resources: HashMap<ResourceId, Resource>,
-    resource_by_code: HashMap<(NamespaceId, ResourceCode), ResourceId>,
+    /// Per namespace, so a lookup borrows the code (listings look a definition up per grant).
+    resource_by_code: HashMap<NamespaceId, HashMap<ResourceCode, ResourceId>>,
     roles: HashMap<RoleId, Role>,
     role_by_code: HashMap<(NamespaceId, RoleCode), RoleId>,
     users: HashMap<UserId, User>,
@@ -166,7 +167,7 @@ impl PoolState {
                 self.namespaces.insert(r.id.clone(), r);
             }
             Record::Resource(r) => {
-                self.resource_by_code.insert((r.namespace.clone(), r.code.clone()), r.id.clone());
+                self.resource_by_code.entry(r.namespace.clone()).or_default().insert(r.code.clone(), r.id.clone());
                 self.resources.insert(r.id.clone(), r);
             }
             Record::Role(mut r) => {
@@ -238,7 +239,12 @@ impl PoolState {
             }
             RecordKey::Resource(id) => {
                 if let Some(r) = self.resources.remove(id) {
-                    self.resource_by_code.remove(&(r.namespace, r.code));
+                    if let Some(codes) = self.resource_by_code.get_mut(&r.namespace) {
+                        codes.remove(&r.code);
+                        if codes.is_empty() {
+                            self.resource_by_code.remove(&r.namespace);
+                        }
+                    }
                 }
             }
             RecordKey::Role(id) => {
@@ -357,8 +363,7 @@ impl PoolState {
         self.resources.get(id)
     }
     pub fn resource_by_code(&self, namespace: &NamespaceId, code: &str) -> Option<&Resource> {
-        let code = ResourceCode::parse(code).ok()?;
-        self.resource_by_code.get(&(namespace.clone(), code)).and_then(|id| self.resources.get(id))
+        self.resource_by_code.get(namespace)?.get(code).and_then(|id| self.resources.get(id))
     }
     pub fn resources(&self) -> impl Iterator<Item = &Resource> {
         self.resources.values()

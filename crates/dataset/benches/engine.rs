@@ -61,7 +61,9 @@ fn engine_benches(c: &mut Criterion) {
         });
         let hot = GrantCode::parse(HOT_CODE).expect("a valid code");
         group.bench_function("authorized_targets/page_of_10", |b| {
-            b.iter(|| grants_on_code(state, namespace, black_box(&hot), None, PageRequest { page: 1, limit: 10 }).items.len())
+            b.iter(|| {
+                grants_on_code(state, namespace, black_box(&hot), None, PageRequest { page: 1, limit: 10 }).items.len()
+            })
         });
         group.finish();
     }

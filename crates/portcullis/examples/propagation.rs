@@ -10,6 +10,9 @@
 //! Usage: `propagation --key-id ID --key-secret SECRET [--writes N] [--seconds S]
 //! [--concurrency C] URL...` (the nodes' base URLs; the key is the default pool's).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use clap::Parser;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -137,17 +140,7 @@ async fn throughput(api: &Api, nodes: &[String], user: &str, concurrency: usize,
 async fn main() {
     let args = Args::parse();
     let http = reqwest::Client::new();
-    let token_request = json!({"accessKeyId": args.key_id, "accessKeySecret": args.key_secret});
-    let answer: Value = http
-        .post(format!("{}/api/v3/get-management-token", args.nodes[0]))
-        .json(&token_request)
-        .send()
-        .await
-        .expect("the first node answers")
-        .json()
-        .await
-        .expect("the answer is JSON");
-    let token = answer["data"]["access_token"].as_str().expect("a management token").to_owned();
+    let token = support::management_token(&http, &args.nodes[0], &args.key_id, &args.key_secret).await;
     let api = Api { http, token };
     let user = api.post(&args.nodes[0], "create-user", &json!({"username": "propagation"})).await;
     let user = user["userId"].as_str().unwrap().to_owned();

@@ -1,15 +1,26 @@
 //! `portcullis`: the server and its operator commands.
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use portcullis_core::ids::PoolId;
+use portcullis_core::Mutation;
 use portcullis_service::{MasterKey, Service};
 use portcullis_store::{PgStore, SqliteStore, Store};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::mpsc;
 
 #[derive(Parser)]
-#[command(name = "portcullis", version, about = "Self-hosted authorization service speaking the GenAuth V3 Management API")]
+#[command(
+    name = "portcullis",
+    version,
+    about = "Self-hosted authorization service speaking the GenAuth V3 Management API"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,6 +36,8 @@ enum Command {
     /// Manage access keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Bulk-load a JSON-lines file of records into a pool.
+    Import(ImportArgs),
 }
 
 #[derive(Args)]
@@ -47,6 +60,27 @@ struct ServeArgs {
     /// Lifetime of management tokens issued by get-management-token.
     #[arg(long, env = "PORTCULLIS_TOKEN_TTL_SECONDS", default_value_t = 7200)]
     token_ttl_seconds: u64,
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("target").required(true).args(["pool", "new_pool"])))]
+struct ImportArgs {
+    /// One mutation per line (`{"Put": record}` or `{"Delete": key}`), as `portcullis-dataset
+    /// generate` writes `records.jsonl`. The records are trusted: they are applied as they are.
+    #[arg(long)]
+    file: PathBuf,
+    /// Import into this existing pool. With SQLite, a server that already holds the pool in
+    /// memory sees the records only after a restart.
+    #[arg(long)]
+    pool: Option<String>,
+    /// Create a pool with this name (and its first access key, printed once) and import into it.
+    #[arg(long)]
+    new_pool: Option<String>,
+    /// Records per commit (one transaction and one changelog entry each).
+    #[arg(long, default_value_t = 50_000)]
+    batch: usize,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Subcommand)]
@@ -120,14 +154,76 @@ async fn open_service(data: &DataArgs) -> Result<Arc<Service>> {
 
 fn print_key(json: bool, pool: &str, key: &portcullis_service::AccessKey) {
     if json {
-        println!(
-            "{}",
-            serde_json::json!({"userPoolId": pool, "accessKeyId": key.id, "accessKeySecret": key.secret})
-        );
+        println!("{}", serde_json::json!({"userPoolId": pool, "accessKeyId": key.id, "accessKeySecret": key.secret}));
     } else {
         println!("userPoolId:      {pool}\naccessKeyId:     {}\naccessKeySecret: {}", key.id, key.secret);
         println!("(the secret is shown only now)");
     }
+}
+
+/// Creates a pool and its first access key, and prints the key.
+async fn create_pool(service: &Service, name: &str, json: bool) -> Result<PoolId> {
+    let pool = service.create_pool(name, None).await?;
+    let key = service.create_access_key(&pool, Some(pool.as_str()), None).await?;
+    print_key(json, pool.as_str(), &key);
+    Ok(pool)
+}
+
+async fn import(args: ImportArgs) -> Result<()> {
+    let service = open_service(&args.data).await?;
+    let id = match (&args.pool, &args.new_pool) {
+        (Some(id), _) => id.clone(),
+        (None, Some(name)) => create_pool(&service, name, false).await?.to_string(),
+        (None, None) => unreachable!("clap requires --pool or --new-pool"),
+    };
+    let Some(pool) = service.pool(&id).await? else { bail!("no user pool {id}") };
+    let file = File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let progress = ProgressBar::new(file.metadata()?.len()).with_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+            .expect("the template is valid"),
+    );
+    // Lines are parsed on a blocking thread while the previous batch commits.
+    let (sender, mut batches) = mpsc::channel(2);
+    let batch_size = args.batch.max(1);
+    let reader = tokio::task::spawn_blocking({
+        let progress = progress.clone();
+        move || read_batches(BufReader::new(progress.wrap_read(file)), batch_size, &sender)
+    });
+    let started = Instant::now();
+    let mut records = 0;
+    while let Some(batch) = batches.recv().await {
+        records += batch.len();
+        service.import_batch(&pool, batch).await?;
+    }
+    reader.await??;
+    progress.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "imported {records} records into {} in {seconds:.1} s ({:.0} records/s)",
+        pool.id,
+        records as f64 / seconds.max(1e-9)
+    );
+    Ok(())
+}
+
+/// Parses `input` into batches of `size` mutations and sends them until the input ends or the
+/// receiver is gone (the import failed, and reports why).
+fn read_batches(input: impl BufRead, size: usize, sink: &mpsc::Sender<Vec<Mutation>>) -> Result<()> {
+    let mut batch = Vec::with_capacity(size);
+    for (number, line) in input.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        batch.push(serde_json::from_str(&line).with_context(|| format!("line {}", number + 1))?);
+        if batch.len() == size && sink.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(size))).is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sink.blocking_send(batch);
+    }
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
@@ -171,11 +267,9 @@ async fn shutdown_signal() {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Import(args) => import(args).await,
         Command::Pool(PoolCommand::Create { name, data, json }) => {
-            let service = open_service(&data).await?;
-            let pool = service.create_pool(&name, None).await?;
-            let key = service.create_access_key(&pool, Some(pool.as_str()), None).await?;
-            print_key(json, pool.as_str(), &key);
+            create_pool(&*open_service(&data).await?, &name, json).await?;
             Ok(())
         }
         Command::Pool(PoolCommand::List { data, json }) => {

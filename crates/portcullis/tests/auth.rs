@@ -13,7 +13,10 @@ use std::time::{Duration, SystemTime};
 async fn token_is_a_jwt_the_python_sdks_can_decode() {
     let server = TestServer::start().await;
     let answer = server
-        .raw_post("/api/v3/get-management-token", json!({"accessKeyId": ACCESS_KEY_ID, "accessKeySecret": ACCESS_KEY_SECRET}))
+        .raw_post(
+            "/api/v3/get-management-token",
+            json!({"accessKeyId": ACCESS_KEY_ID, "accessKeySecret": ACCESS_KEY_SECRET}),
+        )
         .await;
     assert_eq!(answer["statusCode"], 200);
     assert_eq!(answer["data"]["expires_in"], 7200);
@@ -33,7 +36,10 @@ async fn bad_credentials_get_no_token() {
         .await;
     assert_error(&wrong, 401, "accessKeyId 或 accessKeySecret 错误");
     let unknown = server
-        .raw_post("/api/v3/get-management-token", json!({"accessKeyId": "ffffffffffffffffffffffff", "accessKeySecret": "x"}))
+        .raw_post(
+            "/api/v3/get-management-token",
+            json!({"accessKeyId": "ffffffffffffffffffffffff", "accessKeySecret": "x"}),
+        )
         .await;
     assert_error(&unknown, 401, "accessKeyId 或 accessKeySecret 错误");
     assert_eq!(unknown["apiCode"], 2224);
@@ -135,7 +141,9 @@ async fn signed_requests_are_verified_and_cannot_be_replayed() {
     assert_eq!((forged["statusCode"].clone(), forged["apiCode"].clone()), (json!(401), json!(1300)));
     assert!(forged["data"].is_null());
 
-    let stale = signed_get(&server, ACCESS_KEY_SECRET, now - Duration::from_secs(20 * 60), "0123456789abcdef0123456789abcde3").await;
+    let stale =
+        signed_get(&server, ACCESS_KEY_SECRET, now - Duration::from_secs(20 * 60), "0123456789abcdef0123456789abcde3")
+            .await;
     assert_eq!((stale["statusCode"].clone(), stale["apiCode"].clone()), (json!(401), json!(1305)));
 }
 

@@ -28,24 +28,16 @@ async fn department(c: &Client, org: &str, parent: &str, code: &str) -> String {
 }
 
 async fn get_department(c: &Client, org: &str, id: &str) -> Value {
-    c.get("get-department", &[("organizationCode", org), ("departmentId", id)])
-        .await
+    c.get("get-department", &[("organizationCode", org), ("departmentId", id)]).await
 }
 
 async fn user(c: &Client, username: &str) -> String {
-    let created = c
-        .ok_post("create-user", json!({"username": username, "name": username}))
-        .await;
+    let created = c.ok_post("create-user", json!({"username": username, "name": username})).await;
     created["userId"].as_str().unwrap().to_owned()
 }
 
 async fn member_ids(c: &Client, org: &str, department: &str) -> Vec<String> {
-    let ids = c
-        .ok_get(
-            "list-department-member-ids",
-            &[("organizationCode", org), ("departmentId", department)],
-        )
-        .await;
+    let ids = c.ok_get("list-department-member-ids", &[("organizationCode", org), ("departmentId", department)]).await;
     serde_json::from_value(ids).unwrap()
 }
 
@@ -62,52 +54,25 @@ async fn organizations_are_created_read_listed_and_searched() {
     let root_id = org["departmentId"].as_str().unwrap();
     assert_eq!(root_id.len(), 24);
 
-    let root = c
-        .ok_get(
-            "get-department",
-            &[("organizationCode", "acme"), ("departmentId", "root")],
-        )
-        .await;
+    let root = c.ok_get("get-department", &[("organizationCode", "acme"), ("departmentId", "root")]).await;
     assert_eq!(root["departmentId"], root_id);
     assert_eq!(root["name"], "acme root 用户池");
     assert_eq!(root["code"], "acme");
     assert!(root["parentDepartmentId"].is_null());
     assert_eq!(root["parentDepartmentCode"], "");
 
-    let generated = c
-        .ok_post(
-            "create-organization",
-            json!({"organizationCode": "", "organizationName": "g"}),
-        )
-        .await;
+    let generated = c.ok_post("create-organization", json!({"organizationCode": "", "organizationName": "g"})).await;
     assert_eq!(generated["organizationCode"].as_str().unwrap().len(), 24);
 
     for bad in ["额！", " "] {
-        let answer = c
-            .post(
-                "create-organization",
-                json!({"organizationCode": bad, "organizationName": "x"}),
-            )
-            .await;
+        let answer = c.post("create-organization", json!({"organizationCode": bad, "organizationName": "x"})).await;
         assert_error(&answer, 400, &format!("invalid organization code: {bad}"));
     }
-    let answer = c
-        .post(
-            "create-organization",
-            json!({"organizationCode": LONG, "organizationName": "x"}),
-        )
-        .await;
+    let answer = c.post("create-organization", json!({"organizationCode": LONG, "organizationName": "x"})).await;
     assert_error(&answer, 400, "参数 organizationCode 格式错误");
-    let answer = c
-        .post("create-organization", json!({"organizationCode": "nameless"}))
-        .await;
+    let answer = c.post("create-organization", json!({"organizationCode": "nameless"})).await;
     assert_error(&answer, 400, "参数 organizationName 格式错误");
-    let answer = c
-        .post(
-            "create-organization",
-            json!({"organizationCode": "acme", "organizationName": "again"}),
-        )
-        .await;
+    let answer = c.post("create-organization", json!({"organizationCode": "acme", "organizationName": "again"})).await;
     assert_error(&answer, 409, "组织机构已存在");
 
     let got = c.ok_get("get-organization", &[("organizationCode", "acme")]).await;
@@ -120,29 +85,16 @@ async fn organizations_are_created_read_listed_and_searched() {
 
     let listed = c.ok_get("list-organizations", &[("page", "1"), ("limit", "1")]).await;
     assert_eq!(listed["totalCount"], 2);
-    assert_eq!(
-        listed["list"][0]["organizationCode"], generated["organizationCode"],
-        "newest first"
-    );
-    let all = c
-        .ok_get("list-organizations", &[("limit", "1"), ("fetchAll", "true")])
-        .await;
+    assert_eq!(listed["list"][0]["organizationCode"], generated["organizationCode"], "newest first");
+    let all = c.ok_get("list-organizations", &[("limit", "1"), ("fetchAll", "true")]).await;
     assert_eq!(all["list"].as_array().unwrap().len(), 2);
 
     let found = c.ok_get("search-organizations", &[("keywords", "ROOT 用户池")]).await;
     assert_eq!(found["totalCount"], 1);
     assert_eq!(found["list"][0]["organizationCode"], "acme");
-    assert_error(
-        &c.get("search-organizations", &[("keywords", "")]).await,
-        400,
-        "参数 keywords 格式错误",
-    );
+    assert_error(&c.get("search-organizations", &[("keywords", "")]).await, 400, "参数 keywords 格式错误");
     for endpoint in ["list-organizations", "search-organizations"] {
-        for (key, value, field) in [
-            ("page", "-1", "page"),
-            ("limit", "-1", "limit"),
-            ("limit", "10000", "limit"),
-        ] {
+        for (key, value, field) in [("page", "-1", "page"), ("limit", "-1", "limit"), ("limit", "10000", "limit")] {
             let answer = c.get(endpoint, &[("keywords", "acme"), (key, value)]).await;
             assert_error(&answer, 400, &format!("参数 {field} 格式错误"));
         }
@@ -153,10 +105,7 @@ async fn organizations_are_created_read_listed_and_searched() {
 async fn organizations_are_updated_and_deleted_with_their_tree() {
     let server = TestServer::start().await;
     let c = server.client().await;
-    let root_id = organization(&c, "acme").await["departmentId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let root_id = organization(&c, "acme").await["departmentId"].as_str().unwrap().to_owned();
     let leader = user(&c, "leader").await;
 
     let updated = c
@@ -170,47 +119,21 @@ async fn organizations_are_updated_and_deleted_with_their_tree() {
     assert_eq!(updated["organizationName"], "ACME");
     assert_eq!(updated["openDepartmentId"], "o-root");
     assert_eq!(updated["leaderUserIds"], json!([leader]));
-    let unchanged = c
-        .ok_post(
-            "update-organization",
-            json!({"organizationCode": "acme2", "organizationNewCode": ""}),
-        )
-        .await;
+    let unchanged =
+        c.ok_post("update-organization", json!({"organizationCode": "acme2", "organizationNewCode": ""})).await;
     assert_eq!(unchanged["organizationCode"], "acme2");
     for bad in ["额！", " "] {
-        let answer = c
-            .post(
-                "update-organization",
-                json!({"organizationCode": "acme2", "organizationNewCode": bad}),
-            )
-            .await;
+        let answer =
+            c.post("update-organization", json!({"organizationCode": "acme2", "organizationNewCode": bad})).await;
         assert_error(&answer, 400, &format!("invalid organization code: {bad}"));
     }
-    let answer = c
-        .post(
-            "update-organization",
-            json!({"organizationCode": "acme2", "organizationNewCode": LONG}),
-        )
-        .await;
+    let answer = c.post("update-organization", json!({"organizationCode": "acme2", "organizationNewCode": LONG})).await;
     assert_error(&answer, 400, "参数 organizationNewCode 格式错误");
-    let answer = c
-        .post(
-            "update-organization",
-            json!({"organizationCode": "nope", "organizationName": "x"}),
-        )
-        .await;
+    let answer = c.post("update-organization", json!({"organizationCode": "nope", "organizationName": "x"})).await;
     assert_error(&answer, 404, "organization not found for code: nope");
-    let answer = c
-        .post(
-            "update-organization",
-            json!({"organizationCode": "acme2", "leaderUserIds": ["ghost"]}),
-        )
-        .await;
+    let answer = c.post("update-organization", json!({"organizationCode": "acme2", "leaderUserIds": ["ghost"]})).await;
     assert_error(&answer, 404, "用户不存在");
-    assert_eq!(
-        c.ok_get("get-organization", &[("organizationCode", "acme2")]).await["leaderUserIds"],
-        json!([leader])
-    );
+    assert_eq!(c.ok_get("get-organization", &[("organizationCode", "acme2")]).await["leaderUserIds"], json!([leader]));
 
     let child = department(&c, "acme2", "root", "child").await;
     let grandchild = department(&c, "acme2", &child, "grandchild").await;
@@ -220,10 +143,7 @@ async fn organizations_are_updated_and_deleted_with_their_tree() {
     )
     .await;
     let org = c.ok_get("get-organization", &[("organizationCode", "acme2")]).await;
-    assert_eq!(
-        (org["hasChildren"].clone(), org["membersCount"].clone()),
-        (json!(true), json!(1))
-    );
+    assert_eq!((org["hasChildren"].clone(), org["membersCount"].clone()), (json!(true), json!(1)));
 
     assert_error(
         &c.post("delete-organization", json!({"organizationCode": ""})).await,
@@ -232,21 +152,14 @@ async fn organizations_are_updated_and_deleted_with_their_tree() {
     );
     let answer = c.post("delete-organization", json!({"organizationCode": "nope"})).await;
     assert_error(&answer, 404, "organization not found for code: nope");
-    assert_ok(
-        &c.post("delete-organization", json!({"organizationCode": "acme2"}))
-            .await,
-    );
+    assert_ok(&c.post("delete-organization", json!({"organizationCode": "acme2"})).await);
     assert_error(
         &c.get("get-organization", &[("organizationCode", "acme2")]).await,
         404,
         "organization not found for code: acme2",
     );
     for id in [&root_id, &child, &grandchild] {
-        assert_error(
-            &c.get("get-department", &[("departmentId", id)]).await,
-            404,
-            "部门不存在",
-        );
+        assert_error(&c.get("get-department", &[("departmentId", id)]).await, 404, "部门不存在");
     }
     let departments = c.ok_get("get-user-departments", &[("userId", &leader)]).await;
     assert_eq!(departments["totalCount"], 0, "memberships went with the tree");
@@ -266,21 +179,12 @@ async fn every_department_endpoint_checks_the_organization_code() {
         "get-parent-department",
         "is-user-in-department",
     ];
-    let endpoints_post = [
-        "delete-department",
-        "add-department-members",
-        "remove-department-members",
-        "search-departments",
-    ];
+    let endpoints_post =
+        ["delete-department", "add-department-members", "remove-department-members", "search-departments"];
     for code in ["random-org", "额！ ", "", " "] {
         let expected = format!("organization not found for code: {code}");
         for endpoint in endpoints_get {
-            let query = [
-                ("organizationCode", code),
-                ("departmentId", "root"),
-                ("keywords", "x"),
-                ("userId", "u"),
-            ];
+            let query = [("organizationCode", code), ("departmentId", "root"), ("keywords", "x"), ("userId", "u")];
             assert_error(&c.get(endpoint, &query).await, 404, &expected);
         }
         for endpoint in endpoints_post {
@@ -291,18 +195,10 @@ async fn every_department_endpoint_checks_the_organization_code() {
         assert_error(&c.post("update-department", update).await, 404, &expected);
     }
     for endpoint in endpoints_get {
-        let query = [
-            ("organizationCode", LONG),
-            ("departmentId", "root"),
-            ("keywords", "x"),
-            ("userId", "u"),
-        ];
+        let query = [("organizationCode", LONG), ("departmentId", "root"), ("keywords", "x"), ("userId", "u")];
         assert_error(&c.get(endpoint, &query).await, 400, "参数 organizationCode 格式错误");
     }
-    for endpoint in endpoints_post
-        .into_iter()
-        .chain(["create-department", "update-department"])
-    {
+    for endpoint in endpoints_post.into_iter().chain(["create-department", "update-department"]) {
         let body = json!({"organizationCode": LONG, "departmentId": "root", "parentDepartmentId": "root",
                           "name": "x", "keywords": "x", "userIds": ["u"]});
         assert_error(&c.post(endpoint, body).await, 400, "参数 organizationCode 格式错误");
@@ -317,19 +213,11 @@ async fn every_department_endpoint_checks_the_organization_code() {
         );
     }
     let body = json!({"organizationCode": " ", "parentDepartmentId": "root", "name": "x"});
-    assert_error(
-        &c.post("create-department", body).await,
-        400,
-        "invalid organization code  ",
-    );
+    assert_error(&c.post("create-department", body).await, 400, "invalid organization code  ");
     let answer = c
         .get(
             "get-department",
-            &[
-                ("organizationCode", "acme"),
-                ("departmentId", "root"),
-                ("departmentIdType", "sync_relation"),
-            ],
+            &[("organizationCode", "acme"), ("departmentId", "root"), ("departmentIdType", "sync_relation")],
         )
         .await;
     assert_error(&answer, 400, "参数 departmentIdType 格式错误");
@@ -339,10 +227,7 @@ async fn every_department_endpoint_checks_the_organization_code() {
 async fn departments_are_created_read_updated_and_searched() {
     let server = TestServer::start().await;
     let c = server.client().await;
-    let root_id = organization(&c, "acme").await["departmentId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let root_id = organization(&c, "acme").await["departmentId"].as_str().unwrap().to_owned();
     let created = c
         .ok_post(
             "create-department",
@@ -377,10 +262,7 @@ async fn departments_are_created_read_updated_and_searched() {
     assert_eq!(by_open_id["parentDepartmentId"], sales);
 
     let answer = c
-        .post(
-            "create-department",
-            json!({"organizationCode": "acme", "parentDepartmentId": "nope", "name": "x"}),
-        )
+        .post("create-department", json!({"organizationCode": "acme", "parentDepartmentId": "nope", "name": "x"}))
         .await;
     assert_error(&answer, 404, "部门不存在");
     let answer = c
@@ -390,12 +272,7 @@ async fn departments_are_created_read_updated_and_searched() {
         )
         .await;
     assert_error(&answer, 409, "部门已存在");
-    let answer = c
-        .post(
-            "create-department",
-            json!({"organizationCode": "acme", "parentDepartmentId": "root"}),
-        )
-        .await;
+    let answer = c.post("create-department", json!({"organizationCode": "acme", "parentDepartmentId": "root"})).await;
     assert_error(&answer, 400, "参数 name 格式错误");
 
     // get-department: by id, by code, across organizations, with custom data.
@@ -404,25 +281,11 @@ async fn departments_are_created_read_updated_and_searched() {
     assert_eq!(got["data"]["departmentId"], sales);
     assert_eq!(got["data"]["hasChildren"], true);
     assert!(got["data"].get("customData").is_none());
-    let got = c
-        .ok_get(
-            "get-department",
-            &[("departmentCode", "sales"), ("withCustomData", "true")],
-        )
-        .await;
+    let got = c.ok_get("get-department", &[("departmentCode", "sales"), ("withCustomData", "true")]).await;
     assert_eq!(got["customData"], json!({"floor": 3}));
-    let flat = c
-        .ok_get(
-            "get-department",
-            &[("departmentId", &sales), ("flatCustomData", "true")],
-        )
-        .await;
+    let flat = c.ok_get("get-department", &[("departmentId", &sales), ("flatCustomData", "true")]).await;
     assert_eq!(flat["floor"], 3);
-    assert_error(
-        &c.get("get-department", &[("organizationCode", "acme")]).await,
-        400,
-        "参数 departmentId 格式错误",
-    );
+    assert_error(&c.get("get-department", &[("organizationCode", "acme")]).await, 400, "参数 departmentId 格式错误");
     assert_error(&get_department(&c, "acme", "nope").await, 404, "部门不存在");
 
     // update-department.
@@ -433,84 +296,36 @@ async fn departments_are_created_read_updated_and_searched() {
                    "name": "Sales & Marketing", "code": "sm", "status": false, "description": "more"}),
         )
         .await;
-    assert_eq!(
-        (updated["name"].clone(), updated["code"].clone()),
-        (json!("Sales & Marketing"), json!("sm"))
-    );
+    assert_eq!((updated["name"].clone(), updated["code"].clone()), (json!("Sales & Marketing"), json!("sm")));
     assert_eq!(updated["status"], false);
     for bad in ["额！", " "] {
-        let answer = c
-            .post(
-                "update-department",
-                json!({"organizationCode": "acme", "departmentId": sales, "code": bad}),
-            )
-            .await;
+        let answer =
+            c.post("update-department", json!({"organizationCode": "acme", "departmentId": sales, "code": bad})).await;
         assert_error(&answer, 400, &format!("invalid organization code: {bad}"));
     }
-    let answer = c
-        .post(
-            "update-department",
-            json!({"organizationCode": "acme", "departmentId": sales, "code": LONG}),
-        )
-        .await;
+    let answer =
+        c.post("update-department", json!({"organizationCode": "acme", "departmentId": sales, "code": LONG})).await;
     assert_error(&answer, 400, "参数 code 格式错误");
-    let answer = c
-        .post(
-            "update-department",
-            json!({"organizationCode": "acme", "departmentId": sales, "code": "us"}),
-        )
-        .await;
+    let answer =
+        c.post("update-department", json!({"organizationCode": "acme", "departmentId": sales, "code": "us"})).await;
     assert_error(&answer, 409, "部门已存在");
-    assert_eq!(
-        get_department(&c, "acme", &sales).await["data"]["code"],
-        "sm",
-        "failed updates change nothing"
-    );
+    assert_eq!(get_department(&c, "acme", &sales).await["data"]["code"], "sm", "failed updates change nothing");
 
     // list-children-departments, search-departments, get-parent-department.
-    let children = c
-        .ok_get(
-            "list-children-departments",
-            &[("organizationCode", "acme"), ("departmentId", &sales)],
-        )
-        .await;
+    let children =
+        c.ok_get("list-children-departments", &[("organizationCode", "acme"), ("departmentId", &sales)]).await;
     assert_eq!(children["totalCount"], 2);
     assert_eq!(children["list"][0]["name"], "US", "newest first");
-    let roots = c
-        .ok_get(
-            "list-children-departments",
-            &[("organizationCode", "acme"), ("departmentId", "root")],
-        )
-        .await;
+    let roots = c.ok_get("list-children-departments", &[("organizationCode", "acme"), ("departmentId", "root")]).await;
     assert_eq!(roots["totalCount"], 1);
-    let found = c
-        .ok_post(
-            "search-departments",
-            json!({"organizationCode": "acme", "keywords": "marketing"}),
-        )
-        .await;
+    let found = c.ok_post("search-departments", json!({"organizationCode": "acme", "keywords": "marketing"})).await;
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["departmentId"], sales);
-    let answer = c
-        .post(
-            "search-departments",
-            json!({"organizationCode": "acme", "keywords": ""}),
-        )
-        .await;
+    let answer = c.post("search-departments", json!({"organizationCode": "acme", "keywords": ""})).await;
     assert_error(&answer, 400, "参数 keywords 格式错误");
-    let parent = c
-        .ok_get(
-            "get-parent-department",
-            &[("organizationCode", "acme"), ("departmentId", &sales)],
-        )
-        .await;
+    let parent = c.ok_get("get-parent-department", &[("organizationCode", "acme"), ("departmentId", &sales)]).await;
     assert_eq!(parent["departmentId"], root_id);
-    let none = c
-        .ok_get(
-            "get-parent-department",
-            &[("organizationCode", "acme"), ("departmentId", "root")],
-        )
-        .await;
+    let none = c.ok_get("get-parent-department", &[("organizationCode", "acme"), ("departmentId", "root")]).await;
     assert!(none.is_null());
 }
 
@@ -530,35 +345,15 @@ async fn moves_and_deletions_keep_the_tree_sound() {
         |who: &str, under: &str| json!({"organizationCode": "acme", "departmentId": who, "parentDepartmentId": under});
     let answer = c.post("update-department", move_to(top, deepest)).await;
     assert_error(&answer, 422, "不能将部门移动到其自身或其子部门下");
-    assert_error(
-        &c.post("update-department", move_to(top, top)).await,
-        422,
-        "不能将部门移动到其自身或其子部门下",
-    );
-    assert_error(
-        &c.post("update-department", move_to("root", top)).await,
-        422,
-        "根部门不可移动",
-    );
-    assert_error(
-        &c.post("update-department", move_to(deepest, "nope")).await,
-        404,
-        "部门不存在",
-    );
+    assert_error(&c.post("update-department", move_to(top, top)).await, 422, "不能将部门移动到其自身或其子部门下");
+    assert_error(&c.post("update-department", move_to("root", top)).await, 422, "根部门不可移动");
+    assert_error(&c.post("update-department", move_to(deepest, "nope")).await, 404, "部门不存在");
     let moved = c.ok_post("update-department", move_to(deepest, "root")).await;
     assert_eq!(moved["parentDepartmentCode"], "acme");
 
     let delete = |id: &str| json!({"organizationCode": "acme", "departmentId": id});
-    assert_error(
-        &c.post("delete-department", delete("root")).await,
-        422,
-        "根部门不可删除",
-    );
-    assert_error(
-        &c.post("delete-department", delete(top)).await,
-        422,
-        "部门存在子部门，不可删除",
-    );
+    assert_error(&c.post("delete-department", delete("root")).await, 422, "根部门不可删除");
+    assert_error(&c.post("delete-department", delete(top)).await, 422, "部门存在子部门，不可删除");
     assert_error(&c.post("delete-department", delete("nope")).await, 404, "部门不存在");
     assert_ok(&get_department(&c, "acme", top).await);
     let answer = c.post("delete-department", delete(deepest)).await;
@@ -566,11 +361,7 @@ async fn moves_and_deletions_keep_the_tree_sound() {
     assert_eq!(answer["data"], json!({"success": true}));
     assert_error(&get_department(&c, "acme", deepest).await, 404, "部门不存在");
     assert_ok(&c.post("delete-organization", json!({"organizationCode": "acme"})).await);
-    assert_error(
-        &c.get("get-department", &[("departmentId", &chain[38])]).await,
-        404,
-        "部门不存在",
-    );
+    assert_error(&c.get("get-department", &[("departmentId", &chain[38])]).await, 404, "部门不存在");
 }
 
 #[tokio::test]
@@ -584,26 +375,10 @@ async fn members_join_leave_and_are_listed() {
     let bob = user(&c, "bob").await;
     let add = |department: &str, users: Vec<&str>| json!({"organizationCode": "acme", "departmentId": department, "userIds": users});
 
-    assert_error(
-        &c.post("add-department-members", add(&sales, vec![&alice, "ghost"]))
-            .await,
-        404,
-        "用户不存在",
-    );
-    assert!(
-        member_ids(&c, "acme", &sales).await.is_empty(),
-        "a failed add changes nothing"
-    );
-    assert_error(
-        &c.post("add-department-members", add(&sales, vec![])).await,
-        400,
-        "参数 userIds 格式错误",
-    );
-    assert_error(
-        &c.post("add-department-members", add("nope", vec![&alice])).await,
-        404,
-        "部门不存在",
-    );
+    assert_error(&c.post("add-department-members", add(&sales, vec![&alice, "ghost"])).await, 404, "用户不存在");
+    assert!(member_ids(&c, "acme", &sales).await.is_empty(), "a failed add changes nothing");
+    assert_error(&c.post("add-department-members", add(&sales, vec![])).await, 400, "参数 userIds 格式错误");
+    assert_error(&c.post("add-department-members", add("nope", vec![&alice])).await, 404, "部门不存在");
     c.ok_post("add-department-members", add(&sales, vec![&alice])).await;
     c.ok_post("add-department-members", add(&sales, vec![&alice])).await;
     c.ok_post("add-department-members", add(&eu, vec![&bob])).await;
@@ -620,35 +395,22 @@ async fn members_join_leave_and_are_listed() {
                 ("userId", user.as_str()),
                 ("includeChildrenDepartments", children.as_str()),
             ];
-            c.ok_get("is-user-in-department", &query).await["inDepartment"]
-                .as_bool()
-                .unwrap()
+            c.ok_get("is-user-in-department", &query).await["inDepartment"].as_bool().unwrap()
         }
     };
     assert!(in_department(&sales, &alice, "false").await);
     assert!(!in_department(&sales, &bob, "false").await);
     assert!(in_department(&sales, &bob, "true").await);
     assert!(in_department("root", &bob, "true").await);
-    assert!(
-        !in_department(&sales, "5a597f35085a2000144a10ed", "true").await,
-        "unknown users are not members"
-    );
+    assert!(!in_department(&sales, "5a597f35085a2000144a10ed", "true").await, "unknown users are not members");
     assert_error(
-        &c.get(
-            "is-user-in-department",
-            &[("organizationCode", "acme"), ("departmentId", "root"), ("userId", "")],
-        )
-        .await,
+        &c.get("is-user-in-department", &[("organizationCode", "acme"), ("departmentId", "root"), ("userId", "")])
+            .await,
         400,
         "参数 userId 格式错误",
     );
 
-    let direct = c
-        .ok_get(
-            "list-department-members",
-            &[("organizationCode", "acme"), ("departmentId", &sales)],
-        )
-        .await;
+    let direct = c.ok_get("list-department-members", &[("organizationCode", "acme"), ("departmentId", &sales)]).await;
     assert_eq!(direct["totalCount"], 1);
     assert_eq!(direct["list"][0]["userId"], alice);
     let query = [
@@ -658,12 +420,7 @@ async fn members_join_leave_and_are_listed() {
         ("orderBy", "Asc"),
     ];
     let all = c.ok_get("list-department-members", &query).await;
-    let ids: Vec<&str> = all["list"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["userId"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = all["list"].as_array().unwrap().iter().map(|u| u["userId"].as_str().unwrap()).collect();
     assert_eq!(ids, [alice.as_str(), bob.as_str()], "alice joined first");
     let paged = c
         .ok_get(
@@ -676,21 +433,10 @@ async fn members_join_leave_and_are_listed() {
             ],
         )
         .await;
-    assert_eq!(
-        (paged["totalCount"].clone(), paged["list"][0]["userId"].clone()),
-        (json!(2), json!(bob))
-    );
-    for (key, value) in [
-        ("sortBy", "name"),
-        ("orderBy", "up"),
-        ("limit", "10000"),
-        ("page", "-1"),
-    ] {
+    assert_eq!((paged["totalCount"].clone(), paged["list"][0]["userId"].clone()), (json!(2), json!(bob)));
+    for (key, value) in [("sortBy", "name"), ("orderBy", "up"), ("limit", "10000"), ("page", "-1")] {
         let answer = c
-            .get(
-                "list-department-members",
-                &[("organizationCode", "acme"), ("departmentId", "root"), (key, value)],
-            )
+            .get("list-department-members", &[("organizationCode", "acme"), ("departmentId", "root"), (key, value)])
             .await;
         assert_error(&answer, 400, &format!("参数 {key} 格式错误"));
     }
@@ -705,32 +451,17 @@ async fn members_join_leave_and_are_listed() {
             ],
         )
         .await;
-    assert_eq!(
-        (searched["totalCount"].clone(), searched["list"][0]["userId"].clone()),
-        (json!(1), json!(bob))
-    );
+    assert_eq!((searched["totalCount"].clone(), searched["list"][0]["userId"].clone()), (json!(1), json!(bob)));
     let answer = c
-        .get(
-            "search-department-members",
-            &[("organizationCode", "acme"), ("departmentId", "root"), ("keywords", "")],
-        )
+        .get("search-department-members", &[("organizationCode", "acme"), ("departmentId", "root"), ("keywords", "")])
         .await;
     assert_error(&answer, 400, "参数 keywords 格式错误");
 
-    c.ok_post("remove-department-members", add(&sales, vec![&alice, &bob, "ghost"]))
-        .await;
+    c.ok_post("remove-department-members", add(&sales, vec![&alice, &bob, "ghost"])).await;
     assert!(member_ids(&c, "acme", &sales).await.is_empty());
-    assert_eq!(
-        member_ids(&c, "acme", &eu).await,
-        [bob.as_str()],
-        "other departments are untouched"
-    );
+    assert_eq!(member_ids(&c, "acme", &eu).await, [bob.as_str()], "other departments are untouched");
     // Deleting a department detaches its members; the users stay.
-    c.ok_post(
-        "delete-department",
-        json!({"organizationCode": "acme", "departmentId": eu}),
-    )
-    .await;
+    c.ok_post("delete-department", json!({"organizationCode": "acme", "departmentId": eu})).await;
     assert_ok(&c.get("get-user", &[("userId", &bob)]).await);
     let departments = c.ok_get("get-user-departments", &[("userId", &bob)]).await;
     assert_eq!(departments["totalCount"], 0);
@@ -744,8 +475,7 @@ async fn deleting_a_department_removes_its_role_assignments_and_grants() {
     let sales = department(&c, "acme", "root", "sales").await;
     c.ok_post("create-role", json!({"code": "seller"})).await;
     let target = json!([{"targetType": "DEPARTMENT", "targetIdentifier": sales}]);
-    c.ok_post("assign-role", json!({"code": "seller", "targets": target}))
-        .await;
+    c.ok_post("assign-role", json!({"code": "seller", "targets": target})).await;
     c.ok_post(
         "authorize-resources",
         json!({"namespace": "default", "list": [{"targetType": "DEPARTMENT", "targetIdentifiers": [sales],
@@ -754,29 +484,14 @@ async fn deleting_a_department_removes_its_role_assignments_and_grants() {
     .await;
     let role_departments = c.ok_get("list-role-departments", &[("code", "seller")]).await;
     assert_eq!(role_departments["totalCount"], 1);
-    let targets = c
-        .ok_post(
-            "get-resource-authorized-targets",
-            json!({"resource": "doc:1", "namespace": "default"}),
-        )
-        .await;
+    let targets =
+        c.ok_post("get-resource-authorized-targets", json!({"resource": "doc:1", "namespace": "default"})).await;
     assert_eq!(targets["totalCount"], 1);
 
-    c.ok_post(
-        "delete-department",
-        json!({"organizationCode": "acme", "departmentId": sales}),
-    )
-    .await;
-    assert_eq!(
-        c.ok_get("list-role-departments", &[("code", "seller")]).await["totalCount"],
-        0
-    );
-    let targets = c
-        .ok_post(
-            "get-resource-authorized-targets",
-            json!({"resource": "doc:1", "namespace": "default"}),
-        )
-        .await;
+    c.ok_post("delete-department", json!({"organizationCode": "acme", "departmentId": sales})).await;
+    assert_eq!(c.ok_get("list-role-departments", &[("code", "seller")]).await["totalCount"], 0);
+    let targets =
+        c.ok_post("get-resource-authorized-targets", json!({"resource": "doc:1", "namespace": "default"})).await;
     assert_eq!(targets["totalCount"], 0);
 }
 
@@ -792,19 +507,12 @@ async fn another_pool_sees_none_of_it() {
         404,
         "organization not found for code: acme",
     );
-    assert_error(
-        &other.get("get-department", &[("departmentId", &sales)]).await,
-        404,
-        "部门不存在",
-    );
+    assert_error(&other.get("get-department", &[("departmentId", &sales)]).await, 404, "部门不存在");
     assert_eq!(other.ok_get("list-organizations", &[]).await["totalCount"], 0);
     // The same code is free there, and its tree is its own.
     organization(&other, "acme").await;
     let answer = other
-        .post(
-            "create-department",
-            json!({"organizationCode": "acme", "parentDepartmentId": sales, "name": "x"}),
-        )
+        .post("create-department", json!({"organizationCode": "acme", "parentDepartmentId": sales, "name": "x"}))
         .await;
     assert_error(&answer, 404, "部门不存在");
     assert_eq!(c.ok_get("list-organizations", &[]).await["totalCount"], 1);

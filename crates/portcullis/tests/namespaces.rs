@@ -5,7 +5,8 @@ mod common;
 use common::{assert_error, assert_ok, TestServer};
 use serde_json::json;
 
-const LONG: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const LONG: &str =
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 #[tokio::test]
 async fn create_get_update_and_delete_a_namespace() {
@@ -51,7 +52,8 @@ async fn duplicates_conflict() {
 async fn batch_creation_is_all_or_nothing() {
     let server = TestServer::start().await;
     let c = server.client().await;
-    let ok = c.ok_post("create-namespaces-batch", json!({"list": [{"code": "b1"}, {"code": "b2", "name": "B2"}]})).await;
+    let ok =
+        c.ok_post("create-namespaces-batch", json!({"list": [{"code": "b1"}, {"code": "b2", "name": "B2"}]})).await;
     assert_eq!(ok, json!({"success": true}));
     for (item, message) in [
         (json!({"code": "额！"}), "invalid namespace code: 额！".to_owned()),
@@ -62,7 +64,11 @@ async fn batch_creation_is_all_or_nothing() {
         let answer = c.post("create-namespaces-batch", json!({"list": [{"code": "fresh"}, item]})).await;
         assert_error(&answer, 400, &message);
     }
-    assert_error(&c.post("create-namespaces-batch", json!({"list": [{"code": "fresh"}, {"code": "b1"}]})).await, 409, "权限分组已存在");
+    assert_error(
+        &c.post("create-namespaces-batch", json!({"list": [{"code": "fresh"}, {"code": "b1"}]})).await,
+        409,
+        "权限分组已存在",
+    );
     assert_error(&c.post("create-namespaces-batch", json!({"list": []})).await, 400, "参数 list 格式错误");
     assert_error(&c.get("get-namespace", &[("code", "fresh")]).await, 404, "namespace not exists");
 }
@@ -84,13 +90,25 @@ async fn update_validates_the_new_code() {
     let server = TestServer::start().await;
     let c = server.client().await;
     c.ok_post("create-namespace", json!({"code": "u1"})).await;
-    assert_error(&c.post("update-namespace", json!({"code": "u1", "newCode": "额！"})).await, 400, "invalid namespace code: 额！");
-    assert_error(&c.post("update-namespace", json!({"code": "u1", "newCode": LONG})).await, 400, "参数 newCode 格式错误");
+    assert_error(
+        &c.post("update-namespace", json!({"code": "u1", "newCode": "额！"})).await,
+        400,
+        "invalid namespace code: 额！",
+    );
+    assert_error(
+        &c.post("update-namespace", json!({"code": "u1", "newCode": LONG})).await,
+        400,
+        "参数 newCode 格式错误",
+    );
     let kept = c.ok_post("update-namespace", json!({"code": "u1", "newCode": "", "name": "N"})).await;
     assert_eq!(kept["code"], "u1");
     c.ok_post("create-namespace", json!({"code": "u2"})).await;
     assert_error(&c.post("update-namespace", json!({"code": "u1", "newCode": "u2"})).await, 409, "权限分组已存在");
-    assert_error(&c.post("update-namespace", json!({"code": "default", "newCode": "other"})).await, 422, "默认权限分组不可修改 code");
+    assert_error(
+        &c.post("update-namespace", json!({"code": "default", "newCode": "other"})).await,
+        422,
+        "默认权限分组不可修改 code",
+    );
 }
 
 #[tokio::test]

@@ -78,13 +78,13 @@ impl ApiError {
         let pick = |zh: &str, english: &str| if en { english.to_owned() } else { zh.to_owned() };
         match self {
             Self::Domain(e) => render_domain(e, en),
-            Self::Auth(e) => Rendered {
-                status_code: e.status_code(),
-                api_code: e.api_code(),
-                message: e.message(en).to_owned(),
-            },
+            Self::Auth(e) => {
+                Rendered { status_code: e.status_code(), api_code: e.api_code(), message: e.message(en).to_owned() }
+            }
             Self::Internal(_) => rendered(500, pick("未知错误", "Unknown error")),
-            Self::MalformedJson => rendered(400, pick("请求体不是合法的 JSON 对象", "Request body is not a valid JSON object")),
+            Self::MalformedJson => {
+                rendered(400, pick("请求体不是合法的 JSON 对象", "Request body is not a valid JSON object"))
+            }
             Self::BodyTooLarge => rendered(413, pick("请求体过大", "Request body too large")),
             Self::RouteNotFound => rendered(404, pick("接口不存在", "No such endpoint")),
             Self::MethodNotAllowed => rendered(405, pick("请求方法不支持", "Method not allowed")),
@@ -112,7 +112,9 @@ fn render_domain(e: &DomainError, en: bool) -> Rendered {
         DomainError::ResourceNotFound => rendered(404, pick("资源不存在", "Resource not found")),
         DomainError::RoleNotFound => rendered(404, pick("角色不存在", "Role not found")),
         DomainError::GroupNotFound => rendered(404, pick("分组不存在", "Group not found")),
-        DomainError::UserNotFound => Rendered { api_code: Some(2004), ..rendered(404, pick("用户不存在", "User not found")) },
+        DomainError::UserNotFound => {
+            Rendered { api_code: Some(2004), ..rendered(404, pick("用户不存在", "User not found")) }
+        }
         DomainError::DepartmentNotFound => rendered(404, pick("部门不存在", "Department not found")),
         DomainError::OrganizationNotFound(code) => rendered(404, format!("organization not found for code: {code}")),
         DomainError::TargetNotExists { kind, id } => rendered(
@@ -124,9 +126,10 @@ fn render_domain(e: &DomainError, en: bool) -> Rendered {
                 TargetKind::Department => format!("department not exists with id: {id}"),
             },
         ),
-        DomainError::InvalidDepartmentId(id) => {
-            rendered(404, if en { format!("Invalid departmentId: {id}") } else { format!("存在不合法的 departmentId: {id}") })
-        }
+        DomainError::InvalidDepartmentId(id) => rendered(
+            404,
+            if en { format!("Invalid departmentId: {id}") } else { format!("存在不合法的 departmentId: {id}") },
+        ),
         DomainError::AlreadyExists(what) => {
             let (zh, english) = match what {
                 Duplicate::Namespace => ("权限分组已存在", "Permission group already exists"),
@@ -144,23 +147,30 @@ fn render_domain(e: &DomainError, en: bool) -> Rendered {
         }
         DomainError::Rule(rule) => {
             let (zh, english) = match rule {
-                Rule::DefaultNamespaceUndeletable => ("默认权限分组不可删除", "The default permission group cannot be deleted"),
+                Rule::DefaultNamespaceUndeletable => {
+                    ("默认权限分组不可删除", "The default permission group cannot be deleted")
+                }
                 Rule::DefaultNamespaceCodeImmutable => {
                     ("默认权限分组不可修改 code", "The code of the default permission group cannot be changed")
                 }
                 Rule::RootDepartmentUndeletable => ("根部门不可删除", "The root department cannot be deleted"),
-                Rule::DepartmentHasChildren => ("部门存在子部门，不可删除", "A department with sub-departments cannot be deleted"),
-                Rule::RootDepartmentImmovable => ("根部门不可移动", "The root department cannot be moved"),
-                Rule::DepartmentMovedIntoOwnSubtree => {
-                    ("不能将部门移动到其自身或其子部门下", "A department cannot be moved under itself or its descendants")
+                Rule::DepartmentHasChildren => {
+                    ("部门存在子部门，不可删除", "A department with sub-departments cannot be deleted")
                 }
+                Rule::RootDepartmentImmovable => ("根部门不可移动", "The root department cannot be moved"),
+                Rule::DepartmentMovedIntoOwnSubtree => (
+                    "不能将部门移动到其自身或其子部门下",
+                    "A department cannot be moved under itself or its descendants",
+                ),
             };
             rendered(422, pick(zh, english))
         }
         DomainError::RoleCodeEmpty => rendered(400, "role code must not empty"),
         DomainError::NamespaceNameEmpty => rendered(400, "namespace name must not be empty"),
         DomainError::LimitTooBig => rendered(400, "limit must less than 50"),
-        DomainError::UserNeedsIdentifier => rendered(400, "Must contain one of the following fields: username, phone, email"),
+        DomainError::UserNeedsIdentifier => {
+            rendered(400, "Must contain one of the following fields: username, phone, email")
+        }
         DomainError::CustomDataTooLong => rendered(400, "customData must be less than 1024 characters"),
         DomainError::PhoneEmpty => rendered(400, "phone cannot be empty"),
         DomainError::Unknown => rendered(500, pick("未知错误", "Unknown error")),

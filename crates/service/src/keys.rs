@@ -38,7 +38,12 @@ fn random_secret() -> String {
 
 impl Service {
     /// Creates an access key for `pool`. `id`/`secret` default to fresh random values.
-    pub async fn create_access_key(&self, pool: &PoolId, id: Option<&str>, secret: Option<&str>) -> ServiceResult<AccessKey> {
+    pub async fn create_access_key(
+        &self,
+        pool: &PoolId,
+        id: Option<&str>,
+        secret: Option<&str>,
+    ) -> ServiceResult<AccessKey> {
         let id = id.map(str::to_owned).unwrap_or_else(|| {
             let mut ids = crate::TimeOrderedIds;
             portcullis_core::ids::IdSource::next_id(&mut ids)

@@ -4,6 +4,7 @@
 
 mod follower;
 mod ids;
+mod import;
 mod keys;
 mod pools;
 mod secrets;
@@ -35,8 +36,5 @@ pub use pools::Service;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

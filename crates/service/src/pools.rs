@@ -7,7 +7,7 @@ use crate::{now_ms, ServiceResult};
 use parking_lot::RwLock;
 use portcullis_core::ids::{OpContext, PoolId};
 use portcullis_core::ops::{namespaces, Plan};
-use portcullis_core::PoolState;
+use portcullis_core::{Mutation, PoolState};
 use portcullis_store::{LoadedPool, PoolRecord, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,7 +23,7 @@ const MAX_REPLAY: usize = 10_000;
 pub struct PoolHandle {
     pub id: PoolId,
     state: RwLock<Applied>,
-    writer: tokio::sync::Mutex<()>,
+    pub(crate) writer: tokio::sync::Mutex<()>,
     /// The applied revision, published for [`PoolHandle::wait_for_revision`].
     applied: watch::Sender<u64>,
 }
@@ -62,9 +62,12 @@ impl PoolHandle {
         }
     }
 
-    /// Applies one committed change under the state lock and publishes its revision.
-    fn apply(&self, applied: &mut Applied, revision: u64, mutations: &[portcullis_core::Mutation]) {
-        applied.state.apply_all(mutations);
+    /// Applies one committed change under the state lock and publishes its revision. Takes the
+    /// mutations by value, so no record is copied on the way into the state.
+    fn apply(&self, applied: &mut Applied, revision: u64, mutations: Vec<Mutation>) {
+        for mutation in mutations {
+            applied.state.apply(mutation);
+        }
         applied.revision = revision;
         self.applied.send_replace(revision);
     }
@@ -143,14 +146,33 @@ impl Service {
             if planned.mutations.is_empty() {
                 return Ok(planned.output);
             }
-            match self.store.commit(&pool.id, revision, &planned.mutations, now).await {
-                Ok(committed) => {
-                    pool.apply(&mut pool.state.write(), committed, &planned.mutations);
-                    return Ok(planned.output);
-                }
-                Err(StoreError::Conflict { .. }) => self.catch_up_locked(pool).await?,
-                Err(e) => return Err(e.into()),
+            if self.commit_locked(pool, revision, planned.mutations, now).await?.is_ok() {
+                return Ok(planned.output);
             }
+        }
+    }
+
+    /// Commits `mutations` as the change after `revision` and applies them in memory, returning
+    /// the committed revision; or, if another node committed first, catches up and hands the
+    /// mutations back (`Ok(Err(..))`) so that the caller can try again. The caller holds the
+    /// pool's writer lock.
+    pub(crate) async fn commit_locked(
+        &self,
+        pool: &PoolHandle,
+        revision: u64,
+        mutations: Vec<Mutation>,
+        now: i64,
+    ) -> ServiceResult<Result<u64, Vec<Mutation>>> {
+        match self.store.commit(&pool.id, revision, &mutations, now).await {
+            Ok(committed) => {
+                pool.apply(&mut pool.state.write(), committed, mutations);
+                Ok(Ok(committed))
+            }
+            Err(StoreError::Conflict { .. }) => {
+                self.catch_up_locked(pool).await?;
+                Ok(Err(mutations))
+            }
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -174,8 +196,8 @@ impl Service {
             return Ok(());
         }
         let mut applied = pool.state.write();
-        for change in &changes {
-            pool.apply(&mut applied, change.revision, &change.mutations);
+        for change in changes {
+            pool.apply(&mut applied, change.revision, change.mutations);
         }
         Ok(())
     }

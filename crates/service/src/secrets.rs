@@ -82,9 +82,7 @@ impl MasterKey {
             return Err(SecretError::Undecryptable);
         }
         let (nonce, body) = ciphertext.split_at(NONCE_LEN);
-        Aes256Gcm::new(&self.0)
-            .decrypt(Nonce::from_slice(nonce), body)
-            .map_err(|_| SecretError::Undecryptable)
+        Aes256Gcm::new(&self.0).decrypt(Nonce::from_slice(nonce), body).map_err(|_| SecretError::Undecryptable)
     }
 }
 

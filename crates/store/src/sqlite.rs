@@ -2,6 +2,7 @@
 //! fsync on commit, so an acknowledged write survives a crash.
 
 use super::*;
+use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
@@ -22,42 +23,55 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // 64 MiB of page cache per connection (the default is 2 MiB): bulk imports and
+            // start-up scans touch far more pages than that.
+            .pragma("cache_size", "-65536");
         let db = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations/sqlite").run(&db).await?;
         Ok(Self { db })
     }
 
+    /// Writes the records `mutations` put or delete, in order. Consecutive puts go in multi-row
+    /// statements of [`PUT_ROWS`] rows, so a bulk import is not one statement per record.
     async fn apply_rows(
         tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
         pool: &PoolId,
         mutations: &[Mutation],
     ) -> StoreResult<()> {
-        for mutation in mutations {
-            match mutation {
-                Mutation::Put(record) => {
+        let mut rest = mutations;
+        while let Some(first) = rest.first() {
+            if let Mutation::Delete(key) = first {
+                sqlx::query("DELETE FROM records WHERE pool_id = ? AND kind = ? AND key = ?")
+                    .bind(pool.as_str())
+                    .bind(key.kind())
+                    .bind(key.encode())
+                    .execute(&mut **tx)
+                    .await?;
+                rest = &rest[1..];
+                continue;
+            }
+            let puts = rest.iter().take(PUT_ROWS).take_while(|m| matches!(m, Mutation::Put(_))).count();
+            let sql = format!(
+                "INSERT OR REPLACE INTO records (pool_id, kind, key, body) VALUES {}",
+                vec!["(?, ?, ?, ?)"; puts].join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for mutation in &rest[..puts] {
+                if let Mutation::Put(record) = mutation {
                     let key = record.key();
-                    sqlx::query("INSERT OR REPLACE INTO records (pool_id, kind, key, body) VALUES (?, ?, ?, ?)")
-                        .bind(pool.as_str())
-                        .bind(key.kind())
-                        .bind(key.encode())
-                        .bind(encode_record(record))
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                Mutation::Delete(key) => {
-                    sqlx::query("DELETE FROM records WHERE pool_id = ? AND kind = ? AND key = ?")
-                        .bind(pool.as_str())
-                        .bind(key.kind())
-                        .bind(key.encode())
-                        .execute(&mut **tx)
-                        .await?;
+                    query = query.bind(pool.as_str()).bind(key.kind()).bind(key.encode()).bind(encode_record(record));
                 }
             }
+            query.execute(&mut **tx).await?;
+            rest = &rest[puts..];
         }
         Ok(())
     }
 }
+
+/// Rows per multi-row insert: 4 parameters each, within SQLite's limit of 32766 parameters.
+const PUT_ROWS: usize = 1000;
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -146,10 +160,14 @@ impl Store for SqliteStore {
             .await?
             .ok_or_else(|| StoreError::UnknownPool(pool.to_string()))?
             .get("revision");
-        let rows =
-            sqlx::query("SELECT body FROM records WHERE pool_id = ?").bind(pool.as_str()).fetch_all(&mut *tx).await?;
+        // Decoded as the rows stream in, so the raw rows are never all held at once.
+        let mut records = Vec::new();
+        let mut rows = sqlx::query("SELECT body FROM records WHERE pool_id = ?").bind(pool.as_str()).fetch(&mut *tx);
+        while let Some(row) = rows.try_next().await? {
+            records.push(decode_record(row.get("body"))?);
+        }
+        drop(rows);
         tx.commit().await?;
-        let records = rows.iter().map(|row| decode_record(row.get("body"))).collect::<StoreResult<_>>()?;
         Ok(LoadedPool { revision: revision as u64, records })
     }
 

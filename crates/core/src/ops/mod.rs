@@ -63,9 +63,7 @@ impl PageRequest {
 /// Resolves the request's namespace code (absent = `default`) to a namespace, or the
 /// contract's `权限组不存在`.
 pub fn namespace_in<'a>(state: &'a PoolState, code: Option<&str>) -> Result<&'a crate::model::Namespace, DomainError> {
-    state
-        .namespace_by_code(code.unwrap_or("default"))
-        .ok_or(DomainError::NamespaceNotFound)
+    state.namespace_by_code(code.unwrap_or("default")).ok_or(DomainError::NamespaceNotFound)
 }
 
 /// Newest first, then by id (ids are time-ordered), as every listing in the contract is.

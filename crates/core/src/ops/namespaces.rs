@@ -130,10 +130,7 @@ fn cascade_delete(state: &PoolState, id: &NamespaceId) -> Vec<Mutation> {
         mutations.push(Mutation::Delete(RecordKey::Role(role.id.clone())));
     }
     mutations.extend(
-        state
-            .resources()
-            .filter(|r| &r.namespace == id)
-            .map(|r| Mutation::Delete(RecordKey::Resource(r.id.clone()))),
+        state.resources().filter(|r| &r.namespace == id).map(|r| Mutation::Delete(RecordKey::Resource(r.id.clone()))),
     );
     mutations.extend(
         state

@@ -51,9 +51,7 @@ pub struct DepartmentRef {
 
 /// The organization with this code, or the contract's `organization not found for code: {code}`.
 pub fn organization_by_code<'a>(state: &'a PoolState, code: &str) -> Result<&'a Organization, DomainError> {
-    state
-        .organization_by_code(code)
-        .ok_or_else(|| DomainError::OrganizationNotFound(code.to_owned()))
+    state.organization_by_code(code).ok_or_else(|| DomainError::OrganizationNotFound(code.to_owned()))
 }
 
 /// Finds a department as named by `raw` read per `id_type`, inside `organization` when given,
@@ -70,14 +68,12 @@ pub fn find_department<'a>(
             organization.and_then(|o| state.department(o.root_department.as_str()))
         }
         DepartmentIdType::DepartmentId => state.department(raw).filter(in_scope),
-        DepartmentIdType::OpenDepartmentId => state
-            .departments()
-            .filter(in_scope)
-            .find(|d| d.open_department_id.as_deref() == Some(raw)),
-        DepartmentIdType::Code => state
-            .departments()
-            .filter(in_scope)
-            .find(|d| d.code.as_ref().is_some_and(|c| c.as_str() == raw)),
+        DepartmentIdType::OpenDepartmentId => {
+            state.departments().filter(in_scope).find(|d| d.open_department_id.as_deref() == Some(raw))
+        }
+        DepartmentIdType::Code => {
+            state.departments().filter(in_scope).find(|d| d.code.as_ref().is_some_and(|c| c.as_str() == raw))
+        }
     };
     found.ok_or(DomainError::DepartmentNotFound)
 }
@@ -158,10 +154,7 @@ pub fn department_members<'a>(state: &'a PoolState, department: &DepartmentId, q
     let joined = if query.include_descendants {
         members_of_subtree(state, department)
     } else {
-        state
-            .department_members(department)
-            .map(|m| (m.user.clone(), m.joined_at))
-            .collect()
+        state.department_members(department).map(|m| (m.user.clone(), m.joined_at)).collect()
     };
     let keywords = query.keywords.map(str::to_lowercase);
     let mut found: Vec<(&User, i64)> = joined
@@ -215,13 +208,10 @@ fn check_unique_in_organization(
     code: Option<&DepartmentCode>,
     open_department_id: Option<&str>,
 ) -> Result<(), DomainError> {
-    let clash = state
-        .departments()
-        .filter(|d| &d.organization == organization && Some(&d.id) != except)
-        .any(|d| {
-            code.is_some_and(|c| d.code.as_ref() == Some(c))
-                || open_department_id.is_some_and(|o| d.open_department_id.as_deref() == Some(o))
-        });
+    let clash = state.departments().filter(|d| &d.organization == organization && Some(&d.id) != except).any(|d| {
+        code.is_some_and(|c| d.code.as_ref() == Some(c))
+            || open_department_id.is_some_and(|o| d.open_department_id.as_deref() == Some(o))
+    });
     if clash {
         return Err(DomainError::AlreadyExists(Duplicate::Department));
     }
@@ -288,10 +278,7 @@ pub fn create_organization(state: &PoolState, input: NewOrganization, cx: &mut O
         updated_at: cx.now_ms,
     };
     Ok(Planned::new(
-        vec![
-            Mutation::Put(Record::Organization(organization)),
-            Mutation::Put(Record::Department(root)),
-        ],
+        vec![Mutation::Put(Record::Organization(organization)), Mutation::Put(Record::Department(root))],
         id,
     ))
 }
@@ -314,9 +301,7 @@ pub fn update_organization(
     cx: &mut OpContext,
 ) -> Plan<OrganizationId> {
     let current = organization_by_code(state, code)?;
-    let root = state
-        .department(current.root_department.as_str())
-        .ok_or(DomainError::DepartmentNotFound)?;
+    let root = state.department(current.root_department.as_str()).ok_or(DomainError::DepartmentNotFound)?;
     let mut organization = current.clone();
     let mut updated_root = root.clone();
     if let Some(new_code) = changes.new_code.filter(|c| c != &current.code) {
@@ -351,10 +336,7 @@ pub fn update_organization(
     organization.updated_at = cx.now_ms;
     updated_root.updated_at = cx.now_ms;
     Ok(Planned::new(
-        vec![
-            Mutation::Put(Record::Organization(organization)),
-            Mutation::Put(Record::Department(updated_root)),
-        ],
+        vec![Mutation::Put(Record::Organization(organization)), Mutation::Put(Record::Department(updated_root))],
         current.id.clone(),
     ))
 }
@@ -743,7 +725,8 @@ mod tests {
         let mut pool = TestPool::new();
         let org = pool.organization("acme");
         pool.organization("taken");
-        let recode = |code: &str| DepartmentChanges { code: Some(DepartmentCode::parse(code).unwrap()), ..Default::default() };
+        let recode =
+            |code: &str| DepartmentChanges { code: Some(DepartmentCode::parse(code).unwrap()), ..Default::default() };
         let clash = recode("taken");
         let refused = pool.run(|s, cx| update_department(s, "acme", &by_id("root"), clash.clone(), cx));
         assert_eq!(refused.unwrap_err(), DomainError::AlreadyExists(Duplicate::Organization));

@@ -64,9 +64,7 @@ pub struct ResourceChanges {
 /// The resource `code` of the request's namespace; `""` and malformed codes are simply not found.
 pub fn get<'a>(state: &'a PoolState, namespace: Option<&str>, code: &str) -> Result<&'a Resource, DomainError> {
     let namespace = namespace_in(state, namespace)?;
-    state
-        .resource_by_code(&namespace.id, code)
-        .ok_or(DomainError::ResourceNotFound)
+    state.resource_by_code(&namespace.id, code).ok_or(DomainError::ResourceNotFound)
 }
 
 /// The resources found among `codes`, in request order; unknown codes are skipped.
@@ -76,10 +74,7 @@ pub fn get_batch<'a>(
     codes: &[String],
 ) -> Result<Vec<&'a Resource>, DomainError> {
     let namespace = namespace_in(state, namespace)?;
-    Ok(codes
-        .iter()
-        .filter_map(|code| state.resource_by_code(&namespace.id, code))
-        .collect())
+    Ok(codes.iter().filter_map(|code| state.resource_by_code(&namespace.id, code)).collect())
 }
 
 /// The namespace's resources, optionally of one type, newest first.
@@ -105,13 +100,8 @@ pub fn list_common<'a>(
     keyword: Option<&str>,
     namespaces: Option<&[String]>,
 ) -> Vec<&'a Resource> {
-    let wanted: Option<HashSet<&NamespaceId>> = namespaces.map(|codes| {
-        codes
-            .iter()
-            .filter_map(|code| state.namespace_by_code(code))
-            .map(|n| &n.id)
-            .collect()
-    });
+    let wanted: Option<HashSet<&NamespaceId>> =
+        namespaces.map(|codes| codes.iter().filter_map(|code| state.namespace_by_code(code)).map(|n| &n.id).collect());
     let keyword = keyword.map(str::to_lowercase);
     let matches_keyword = |r: &Resource| {
         keyword.as_deref().is_none_or(|k| {
@@ -149,10 +139,7 @@ fn build(namespace: &Namespace, input: NewResource, cx: &mut OpContext) -> Resou
 
 pub fn create(state: &PoolState, namespace: Option<&str>, input: NewResource, cx: &mut OpContext) -> Plan<ResourceId> {
     let Planned { mutations, output } = create_batch(state, namespace, vec![input], cx)?;
-    Ok(Planned::new(
-        mutations,
-        output.into_iter().next().expect("one resource planned"),
-    ))
+    Ok(Planned::new(mutations, output.into_iter().next().expect("one resource planned")))
 }
 
 /// All-or-nothing: a code that exists in the namespace, or repeats inside the batch, refuses
@@ -172,13 +159,7 @@ pub fn create_batch(
     }
     let resources: Vec<Resource> = inputs.into_iter().map(|input| build(namespace, input, cx)).collect();
     let ids = resources.iter().map(|r| r.id.clone()).collect();
-    Ok(Planned::new(
-        resources
-            .into_iter()
-            .map(|r| Mutation::Put(Record::Resource(r)))
-            .collect(),
-        ids,
-    ))
+    Ok(Planned::new(resources.into_iter().map(|r| Mutation::Put(Record::Resource(r))).collect(), ids))
 }
 
 pub fn update(
@@ -207,41 +188,27 @@ pub fn update(
         updated.api_identifier = Some(api_identifier);
     }
     updated.updated_at = cx.now_ms;
-    Ok(Planned::new(
-        vec![Mutation::Put(Record::Resource(updated))],
-        current.id.clone(),
-    ))
+    Ok(Planned::new(vec![Mutation::Put(Record::Resource(updated))], current.id.clone()))
 }
 
 /// Idempotent: an unknown (or empty, or malformed) code deletes nothing and still succeeds.
 pub fn delete(state: &PoolState, namespace: Option<&str>, code: &str) -> Plan<()> {
     let namespace = namespace_in(state, namespace)?;
-    Ok(Planned::new(
-        deletions(state, state.resource_by_code(&namespace.id, code)),
-        (),
-    ))
+    Ok(Planned::new(deletions(state, state.resource_by_code(&namespace.id, code)), ()))
 }
 
 /// Deletes the union of the resources named by `codes` and by `ids` in the request's namespace;
 /// unknown codes and ids of other namespaces are skipped.
 pub fn delete_batch(state: &PoolState, namespace: Option<&str>, codes: &[String], ids: &[String]) -> Plan<()> {
     let namespace = namespace_in(state, namespace)?;
-    let by_code = codes
-        .iter()
-        .filter_map(|code| state.resource_by_code(&namespace.id, code));
-    let by_id = ids
-        .iter()
-        .filter_map(|id| state.resource(id))
-        .filter(|r| r.namespace == namespace.id);
+    let by_code = codes.iter().filter_map(|code| state.resource_by_code(&namespace.id, code));
+    let by_id = ids.iter().filter_map(|id| state.resource(id)).filter(|r| r.namespace == namespace.id);
     Ok(Planned::new(deletions(state, by_code.chain(by_id)), ()))
 }
 
 /// Deletes resources by id whatever their namespace; unknown ids are skipped.
 pub fn delete_by_ids(state: &PoolState, ids: &[String]) -> Plan<()> {
-    Ok(Planned::new(
-        deletions(state, ids.iter().filter_map(|id| state.resource(id))),
-        (),
-    ))
+    Ok(Planned::new(deletions(state, ids.iter().filter_map(|id| state.resource(id))), ()))
 }
 
 /// Deletes each resource and the grants on it and its instances (semantics §9), once each even
@@ -250,9 +217,8 @@ fn deletions<'a>(state: &PoolState, resources: impl IntoIterator<Item = &'a Reso
     let mut seen = HashSet::new();
     let mut mutations = Vec::new();
     for resource in resources {
-        let planned = std::iter::once(Mutation::Delete(RecordKey::Resource(resource.id.clone()))).chain(
-            cascade::grants_on_resource_class(state, &resource.namespace, resource.code.as_str()),
-        );
+        let planned = std::iter::once(Mutation::Delete(RecordKey::Resource(resource.id.clone())))
+            .chain(cascade::grants_on_resource_class(state, &resource.namespace, resource.code.as_str()));
         mutations.extend(planned.filter(|m| seen.insert(m.key())));
     }
     mutations
@@ -261,14 +227,9 @@ fn deletions<'a>(state: &PoolState, resources: impl IntoIterator<Item = &'a Reso
 /// Sets the tenant link of resource `code`. Every application owns a namespace named after its
 /// id, so the resource is looked up there first, then in `default`.
 pub fn associate_tenant(state: &PoolState, app_id: &str, code: &str, linked: bool, cx: &mut OpContext) -> Plan<()> {
-    let in_namespace = |namespace: &str| {
-        state
-            .namespace_by_code(namespace)
-            .and_then(|n| state.resource_by_code(&n.id, code))
-    };
-    let current = in_namespace(app_id)
-        .or_else(|| in_namespace("default"))
-        .ok_or(DomainError::ResourceNotFound)?;
+    let in_namespace =
+        |namespace: &str| state.namespace_by_code(namespace).and_then(|n| state.resource_by_code(&n.id, code));
+    let current = in_namespace(app_id).or_else(|| in_namespace("default")).ok_or(DomainError::ResourceNotFound)?;
     let mut updated = current.clone();
     updated.linked_to_tenant = linked;
     updated.updated_at = cx.now_ms;

@@ -191,21 +191,9 @@ impl Claims {
     /// Fails when `user`'s identifiers belong to another user, or to an earlier batch item.
     fn claim(&mut self, state: &PoolState, user: &User) -> Result<(), DomainError> {
         let identifiers = [
-            (
-                Duplicate::Username,
-                &user.username,
-                state.user_by_username(user.username.as_deref().unwrap_or("")),
-            ),
-            (
-                Duplicate::Email,
-                &user.email,
-                state.user_by_email(user.email.as_deref().unwrap_or("")),
-            ),
-            (
-                Duplicate::Phone,
-                &user.phone,
-                state.user_by_phone(user.phone.as_deref().unwrap_or("")),
-            ),
+            (Duplicate::Username, &user.username, state.user_by_username(user.username.as_deref().unwrap_or(""))),
+            (Duplicate::Email, &user.email, state.user_by_email(user.email.as_deref().unwrap_or(""))),
+            (Duplicate::Phone, &user.phone, state.user_by_phone(user.phone.as_deref().unwrap_or(""))),
             (
                 Duplicate::ExternalId,
                 &user.external_id,
@@ -246,10 +234,7 @@ fn membership(department: DepartmentId, user: UserId, is_leader: bool, is_main: 
 
 pub fn create(state: &PoolState, input: NewUser, cx: &mut OpContext) -> Plan<UserId> {
     let Planned { mutations, output } = create_batch(state, vec![input], cx)?;
-    Ok(Planned::new(
-        mutations,
-        output.into_iter().next().expect("one user planned"),
-    ))
+    Ok(Planned::new(mutations, output.into_iter().next().expect("one user planned")))
 }
 
 /// All-or-nothing: the first item that fails refuses the whole batch.
@@ -267,13 +252,7 @@ pub fn create_batch(state: &PoolState, inputs: Vec<NewUser>, cx: &mut OpContext)
             let department = department_named(state, raw, input.department_id_type)?;
             if joined.insert(department.id.clone()) {
                 let is_main = joined.len() == 1;
-                mutations.push(membership(
-                    department.id.clone(),
-                    user.id.clone(),
-                    false,
-                    is_main,
-                    cx.now_ms,
-                ));
+                mutations.push(membership(department.id.clone(), user.id.clone(), false, is_main, cx.now_ms));
             }
         }
         ids.push(user.id.clone());
@@ -314,19 +293,12 @@ pub fn delete_batch(state: &PoolState, users: &[UserRef]) -> Plan<()> {
                 .map(|department| Mutation::Delete(RecordKey::DepartmentMember(department.clone(), (*id).clone()))),
         );
     }
-    for department in state
-        .departments()
-        .filter(|d| d.leader_user_ids.iter().any(|u| doomed.contains(u)))
-    {
+    for department in state.departments().filter(|d| d.leader_user_ids.iter().any(|u| doomed.contains(u))) {
         let mut updated = department.clone();
         updated.leader_user_ids.retain(|u| !doomed.contains(u));
         mutations.push(Mutation::Put(Record::Department(updated)));
     }
-    mutations.extend(
-        doomed
-            .into_iter()
-            .map(|id| Mutation::Delete(RecordKey::User(id.clone()))),
-    );
+    mutations.extend(doomed.into_iter().map(|id| Mutation::Delete(RecordKey::User(id.clone()))));
     Ok(Planned::new(mutations, ()))
 }
 
@@ -363,9 +335,7 @@ pub fn set_departments(state: &PoolState, user: &UserRef, entries: &[DepartmentE
         .map(|current| Mutation::Delete(RecordKey::DepartmentMember(current.clone(), user.id.clone())))
         .collect();
     for (index, (department, entry)) in wanted.into_iter().enumerate() {
-        let joined_at = state
-            .department_membership(&department.id, &user.id)
-            .map_or(cx.now_ms, |m| m.joined_at);
+        let joined_at = state.department_membership(&department.id, &user.id).map_or(cx.now_ms, |m| m.joined_at);
         mutations.push(membership(
             department.id.clone(),
             user.id.clone(),
@@ -514,14 +484,7 @@ pub enum FuzzyField {
 impl FuzzyField {
     /// The contract's default set when the caller names none.
     pub fn defaults() -> Vec<Self> {
-        vec![
-            Self::Phone,
-            Self::Email,
-            Self::Name,
-            Self::Username,
-            Self::Nickname,
-            Self::ExternalId,
-        ]
+        vec![Self::Phone, Self::Email, Self::Name, Self::Username, Self::Nickname, Self::ExternalId]
     }
 
     fn value<'a>(&self, user: &'a User) -> Option<&'a str> {
@@ -600,11 +563,10 @@ pub struct UserQuery {
 
 impl UserQuery {
     fn matches(&self, state: &PoolState, user: &User) -> bool {
-        let keywords_match = self.keywords.as_deref().is_none_or(|k| {
-            self.fuzzy_on
-                .iter()
-                .any(|f| f.value(user).is_some_and(|v| contains_ignoring_case(v, k)))
-        });
+        let keywords_match = self
+            .keywords
+            .as_deref()
+            .is_none_or(|k| self.fuzzy_on.iter().any(|f| f.value(user).is_some_and(|v| contains_ignoring_case(v, k))));
         keywords_match
             && self.updated_from.is_none_or(|from| user.updated_at >= from)
             && self.updated_to.is_none_or(|to| user.updated_at <= to)

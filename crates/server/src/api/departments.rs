@@ -91,9 +91,7 @@ fn raw_json(text: &JsonObjectText) -> Option<&RawValue> {
 pub(crate) fn department_dto<'a>(state: &'a PoolState, department: &'a Department) -> DepartmentDto<'a> {
     let parent = department.parent.as_ref().and_then(|id| state.department(id.as_str()));
     DepartmentDto {
-        organization_code: state
-            .organization(&department.organization)
-            .map_or("", |o| o.code.as_str()),
+        organization_code: state.organization(&department.organization).map_or("", |o| o.code.as_str()),
         department_id: department.id.as_str(),
         created_at: iso_time(department.created_at),
         updated_at: iso_time(department.updated_at),
@@ -187,10 +185,7 @@ fn existing_organization_code(params: &Params) -> Result<&str, ApiError> {
 
 /// The department a request names in `field`, read per its `departmentIdType`.
 fn department_ref(params: &Params, field: &str) -> Result<DepartmentRef, ApiError> {
-    Ok(DepartmentRef {
-        id: params.required_str(field)?.to_owned(),
-        id_type: department_id_type(params)?,
-    })
+    Ok(DepartmentRef { id: params.required_str(field)?.to_owned(), id_type: department_id_type(params)? })
 }
 
 fn optional_string(params: &Params, name: &str) -> Result<Option<String>, ApiError> {
@@ -232,15 +227,8 @@ async fn create_organization(caller: Caller, Body(body): Body) -> ApiResult {
         description: optional_string(&body, "description")?,
         open_department_id: optional_string(&body, "openDepartmentId")?.filter(|s| !s.is_empty()),
     };
-    let id = caller
-        .write(|state, cx| ops::create_organization(state, input.clone(), cx))
-        .await?;
-    caller.read(|state| {
-        Ok(Reply::new(&organization_dto(
-            state,
-            state.organization(&id).expect("just created"),
-        )))
-    })
+    let id = caller.write(|state, cx| ops::create_organization(state, input.clone(), cx)).await?;
+    caller.read(|state| Ok(Reply::new(&organization_dto(state, state.organization(&id).expect("just created")))))
 }
 
 async fn update_organization(caller: Caller, Body(body): Body) -> ApiResult {
@@ -256,15 +244,8 @@ async fn update_organization(caller: Caller, Body(body): Body) -> ApiResult {
         open_department_id: optional_string(&body, "openDepartmentId")?.filter(|s| !s.is_empty()),
         leader_user_ids: body.optional_str_list("leaderUserIds")?,
     };
-    let id = caller
-        .write(|state, cx| ops::update_organization(state, code, changes.clone(), cx))
-        .await?;
-    caller.read(|state| {
-        Ok(Reply::new(&organization_dto(
-            state,
-            state.organization(&id).expect("just updated"),
-        )))
-    })
+    let id = caller.write(|state, cx| ops::update_organization(state, code, changes.clone(), cx)).await?;
+    caller.read(|state| Ok(Reply::new(&organization_dto(state, state.organization(&id).expect("just updated")))))
 }
 
 async fn delete_organization(caller: Caller, Body(body): Body) -> ApiResult {
@@ -309,12 +290,7 @@ async fn search_organizations(caller: Caller, Query(query): Query) -> ApiResult 
 
 async fn get_organization(caller: Caller, Query(query): Query) -> ApiResult {
     let code = existing_organization_code(&query)?;
-    caller.read(|state| {
-        Ok(Reply::new(&organization_dto(
-            state,
-            ops::organization_by_code(state, code)?,
-        )))
-    })
+    caller.read(|state| Ok(Reply::new(&organization_dto(state, ops::organization_by_code(state, code)?))))
 }
 
 // ---- departments ----------------------------------------------------------------------------
@@ -336,19 +312,12 @@ async fn create_department(caller: Caller, Body(body): Body) -> ApiResult {
         is_virtual_node: body.bool_or("isVirtualNode", false)?,
         custom_data: custom_data(&body)?,
     };
-    let id = caller
-        .write(|state, cx| ops::create_department(state, input.clone(), cx))
-        .await?;
+    let id = caller.write(|state, cx| ops::create_department(state, input.clone(), cx)).await?;
     reply_department(&caller, &id)
 }
 
 fn reply_department(caller: &Caller, id: &DepartmentId) -> ApiResult {
-    caller.read(|state| {
-        Ok(Reply::new(&department_dto(
-            state,
-            state.department(id.as_str()).expect("just written"),
-        )))
-    })
+    caller.read(|state| Ok(Reply::new(&department_dto(state, state.department(id.as_str()).expect("just written")))))
 }
 
 async fn update_department(caller: Caller, Body(body): Body) -> ApiResult {
@@ -362,10 +331,7 @@ async fn update_department(caller: Caller, Body(body): Body) -> ApiResult {
         leader_user_ids: body.optional_str_list("leaderUserIds")?,
         parent: match body.optional_str("parentDepartmentId")? {
             None | Some("") => None,
-            Some(raw) => Some(DepartmentRef {
-                id: raw.to_owned(),
-                id_type: department.id_type,
-            }),
+            Some(raw) => Some(DepartmentRef { id: raw.to_owned(), id_type: department.id_type }),
         },
         status: body.optional_bool("status")?,
         custom_data: custom_data(&body)?,
@@ -379,9 +345,7 @@ async fn update_department(caller: Caller, Body(body): Body) -> ApiResult {
 async fn delete_department(caller: Caller, Body(body): Body) -> ApiResult {
     let organization_code = organization_code(&body)?;
     let department = department_ref(&body, "departmentId")?;
-    caller
-        .write(|state, _| ops::delete_department(state, organization_code, &department))
-        .await?;
+    caller.write(|state, _| ops::delete_department(state, organization_code, &department)).await?;
     Ok(Reply::success())
 }
 
@@ -390,10 +354,7 @@ async fn get_department(caller: Caller, Query(query): Query) -> ApiResult {
         Some(_) => Some(organization_code(&query)?),
         None => None,
     };
-    let (raw_id, id_type) = match (
-        query.optional_str("departmentId")?,
-        query.optional_str("departmentCode")?,
-    ) {
+    let (raw_id, id_type) = match (query.optional_str("departmentId")?, query.optional_str("departmentCode")?) {
         (Some(id), _) if !id.is_empty() => (id, department_id_type(&query)?),
         (_, Some(code)) if !code.is_empty() => (code, DepartmentIdType::Code),
         _ => return Err(ApiError::param("departmentId")),
@@ -401,9 +362,7 @@ async fn get_department(caller: Caller, Query(query): Query) -> ApiResult {
     let with_custom_data = query.bool_or("withCustomData", false)?;
     let flat_custom_data = query.bool_or("flatCustomData", false)?;
     caller.read(|state| {
-        let organization = organization_code
-            .map(|code| ops::organization_by_code(state, code))
-            .transpose()?;
+        let organization = organization_code.map(|code| ops::organization_by_code(state, code)).transpose()?;
         let department = resolve_department(state, organization, raw_id, id_type)?;
         let dto = department_dto(state, department).with_custom_data(with_custom_data || flat_custom_data);
         if !flat_custom_data {
@@ -411,13 +370,9 @@ async fn get_department(caller: Caller, Query(query): Query) -> ApiResult {
         }
         // flatCustomData: the custom keys also appear at the top level, never over a DTO field.
         let mut flat = serde_json::to_value(&dto).expect("DTOs serialize");
-        if let (Value::Object(fields), Some(Ok(Value::Object(custom)))) = (
-            &mut flat,
-            department
-                .custom_data
-                .as_ref()
-                .map(|c| serde_json::from_str::<Value>(&c.0)),
-        ) {
+        if let (Value::Object(fields), Some(Ok(Value::Object(custom)))) =
+            (&mut flat, department.custom_data.as_ref().map(|c| serde_json::from_str::<Value>(&c.0)))
+        {
             for (key, value) in custom {
                 fields.entry(key).or_insert(value);
             }
@@ -447,45 +402,28 @@ async fn list_children_departments(caller: Caller, Query(query): Query) -> ApiRe
         let mut children: Vec<&Department> = state
             .child_departments(&parent.id)
             .filter(|d| status.is_none_or(|s| d.status == s))
-            .filter(|d| {
-                if d.is_virtual_node {
-                    !exclude_virtual
-                } else {
-                    !only_virtual
-                }
-            })
+            .filter(|d| if d.is_virtual_node { !exclude_virtual } else { !only_virtual })
             .collect();
         sort_newest_first(&mut children, |d| (d.created_at, d.id.as_str()));
-        let list = children
-            .into_iter()
-            .map(|d| department_dto(state, d).with_custom_data(with_custom_data))
-            .collect();
+        let list = children.into_iter().map(|d| department_dto(state, d).with_custom_data(with_custom_data)).collect();
         Ok(Reply::new(&PageDto::all(list)))
     })
 }
 
 /// The body of add/remove-department-members.
 fn membership_request(body: &Params) -> Result<(&str, DepartmentRef, Vec<String>), ApiError> {
-    Ok((
-        organization_code(body)?,
-        department_ref(body, "departmentId")?,
-        body.str_list("userIds", 1, 50)?,
-    ))
+    Ok((organization_code(body)?, department_ref(body, "departmentId")?, body.str_list("userIds", 1, 50)?))
 }
 
 async fn add_department_members(caller: Caller, Body(body): Body) -> ApiResult {
     let (organization_code, department, user_ids) = membership_request(&body)?;
-    caller
-        .write(|state, cx| ops::add_department_members(state, organization_code, &department, &user_ids, cx))
-        .await?;
+    caller.write(|state, cx| ops::add_department_members(state, organization_code, &department, &user_ids, cx)).await?;
     Ok(Reply::success())
 }
 
 async fn remove_department_members(caller: Caller, Body(body): Body) -> ApiResult {
     let (organization_code, department, user_ids) = membership_request(&body)?;
-    caller
-        .write(|state, _| ops::remove_department_members(state, organization_code, &department, &user_ids))
-        .await?;
+    caller.write(|state, _| ops::remove_department_members(state, organization_code, &department, &user_ids)).await?;
     Ok(Reply::success())
 }
 
@@ -494,14 +432,8 @@ async fn list_department_member_ids(caller: Caller, Query(query): Query) -> ApiR
     let department = department_ref(&query, "departmentId")?;
     caller.read(|state| {
         let found = located(state, organization_code, &department)?;
-        let members = ops::department_members(
-            state,
-            &found.id,
-            &MemberQuery {
-                descending: true,
-                ..Default::default()
-            },
-        );
+        let members =
+            ops::department_members(state, &found.id, &MemberQuery { descending: true, ..Default::default() });
         let ids: Vec<&str> = members.iter().map(|u| u.id.as_str()).collect();
         Ok(Reply::new(&ids))
     })
@@ -518,16 +450,12 @@ async fn search_departments(caller: Caller, Body(body): Body) -> ApiResult {
             .filter(|d| d.organization == organization.id)
             .filter(|d| {
                 d.name.to_lowercase().contains(&keywords)
-                    || d.code
-                        .as_ref()
-                        .is_some_and(|c| c.as_str().to_lowercase().contains(&keywords))
+                    || d.code.as_ref().is_some_and(|c| c.as_str().to_lowercase().contains(&keywords))
             })
             .collect();
         sort_newest_first(&mut found, |d| (d.created_at, d.id.as_str()));
-        let list: Vec<DepartmentDto> = found
-            .into_iter()
-            .map(|d| department_dto(state, d).with_custom_data(with_custom_data))
-            .collect();
+        let list: Vec<DepartmentDto> =
+            found.into_iter().map(|d| department_dto(state, d).with_custom_data(with_custom_data)).collect();
         Ok(Reply::new(&list))
     })
 }
@@ -540,9 +468,7 @@ async fn get_parent_department(caller: Caller, Query(query): Query) -> ApiResult
         let child = located(state, organization_code, &department)?;
         // The root has no parent: `data: null`.
         let parent = child.parent.as_ref().and_then(|id| state.department(id.as_str()));
-        Ok(Reply::new(
-            &parent.map(|p| department_dto(state, p).with_custom_data(with_custom_data)),
-        ))
+        Ok(Reply::new(&parent.map(|p| department_dto(state, p).with_custom_data(with_custom_data))))
     })
 }
 
@@ -603,8 +529,6 @@ fn member_page(caller: &Caller, params: &Params, keywords: Option<&str>) -> ApiR
     caller.read(|state| {
         let found = located(state, organization_code, &department)?;
         let members = ops::department_members(state, &found.id, &member_query);
-        Ok(Reply::new(&PageDto::from_page(page.slice(members), |u| {
-            user_dto(state, u, &options)
-        })))
+        Ok(Reply::new(&PageDto::from_page(page.slice(members), |u| user_dto(state, u, &options))))
     })
 }

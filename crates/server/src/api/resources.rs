@@ -44,13 +44,7 @@ struct ActionDto<'a> {
 }
 
 fn action_dtos(actions: &[ResourceAction]) -> Vec<ActionDto<'_>> {
-    actions
-        .iter()
-        .map(|a| ActionDto {
-            name: &a.name,
-            description: &a.description,
-        })
-        .collect()
+    actions.iter().map(|a| ActionDto { name: &a.name, description: &a.description }).collect()
 }
 
 #[derive(Serialize)]
@@ -111,9 +105,7 @@ struct CommonResourceDto<'a> {
 }
 
 fn namespace_of<'a>(state: &'a PoolState, resource: &Resource) -> &'a Namespace {
-    state
-        .namespace(&resource.namespace)
-        .expect("a resource's namespace exists while the resource does")
+    state.namespace(&resource.namespace).expect("a resource's namespace exists while the resource does")
 }
 
 fn dto<'a>(state: &'a PoolState, resource: &'a Resource) -> ResourceDto<'a> {
@@ -130,10 +122,7 @@ fn reply_with_resource(caller: &Caller, id: &str) -> ApiResult {
 // ---- request decoding -------------------------------------------------------------------------
 
 fn resource_type(params: &Params) -> Result<Option<ResourceType>, ApiError> {
-    params
-        .optional_str("type")?
-        .map(|raw| ResourceType::parse(raw).ok_or_else(|| ApiError::param("type")))
-        .transpose()
+    params.optional_str("type")?.map(|raw| ResourceType::parse(raw).ok_or_else(|| ApiError::param("type"))).transpose()
 }
 
 fn declared_actions(params: &Params) -> Result<Option<DeclaredActions>, ApiError> {
@@ -147,10 +136,7 @@ fn declared_actions(params: &Params) -> Result<Option<DeclaredActions>, ApiError
         .map(|item| {
             let name = item.non_empty_str("name").map_err(|_| bad())?;
             let description = item.optional_str("description").map_err(|_| bad())?.unwrap_or_default();
-            Ok(ResourceAction {
-                name: name.to_owned(),
-                description: description.to_owned(),
-            })
+            Ok(ResourceAction { name: name.to_owned(), description: description.to_owned() })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     DeclaredActions::new(actions).map(Some).ok_or_else(bad)
@@ -196,9 +182,7 @@ async fn create(caller: Caller, Body(body): Body) -> ApiResult {
     }
     let code = parse_code(raw_code, "code", CodeKind::Resource, ResourceCode::parse)?;
     let input = NewResource { code, spec };
-    let id = caller
-        .write(|state, cx| resources::create(state, namespace, input.clone(), cx))
-        .await?;
+    let id = caller.write(|state, cx| resources::create(state, namespace, input.clone(), cx)).await?;
     reply_with_resource(&caller, id.as_str())
 }
 
@@ -210,21 +194,14 @@ async fn create_batch(caller: Caller, Body(body): Body) -> ApiResult {
         .map(|item| {
             // Observed quirks: a missing code is the generic 500, and nested codes skip the
             // length validator, so every malformed code (even over-long) is `invalid resource code`.
-            let raw = item
-                .optional_str("code")
-                .map_err(|_| ApiError::param("list"))?
-                .ok_or(DomainError::Unknown)?;
-            let code = ResourceCode::parse(raw).map_err(|_| DomainError::InvalidCode {
-                kind: CodeKind::Resource,
-                code: raw.to_owned(),
-            })?;
+            let raw = item.optional_str("code").map_err(|_| ApiError::param("list"))?.ok_or(DomainError::Unknown)?;
+            let code = ResourceCode::parse(raw)
+                .map_err(|_| DomainError::InvalidCode { kind: CodeKind::Resource, code: raw.to_owned() })?;
             let spec = resource_spec(item).map_err(|_| ApiError::param("list"))?;
             Ok(NewResource { code, spec })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    caller
-        .write(|state, cx| resources::create_batch(state, namespace, inputs.clone(), cx))
-        .await?;
+    caller.write(|state, cx| resources::create_batch(state, namespace, inputs.clone(), cx)).await?;
     Ok(Reply::success())
 }
 
@@ -242,20 +219,14 @@ async fn get_batch(caller: Caller, Query(query): Query) -> ApiResult {
     let namespace = query.namespace()?;
     caller.read(|state| {
         let found = resources::get_batch(state, namespace, &codes)?;
-        Ok(Reply::new(
-            &found.into_iter().map(|r| dto(state, r)).collect::<Vec<_>>(),
-        ))
+        Ok(Reply::new(&found.into_iter().map(|r| dto(state, r)).collect::<Vec<_>>()))
     })
 }
 
 async fn list(caller: Caller, Query(query): Query) -> ApiResult {
     let namespace = query.namespace()?;
     // An empty `type` is the same as none: no filter.
-    let resource_type = if query.optional_str("type")? == Some("") {
-        None
-    } else {
-        resource_type(&query)?
-    };
+    let resource_type = if query.optional_str("type")? == Some("") { None } else { resource_type(&query)? };
     let page = query.page()?;
     caller.read(|state| {
         let found = resources::list(state, namespace, resource_type)?;
@@ -299,18 +270,14 @@ async fn update(caller: Caller, Body(body): Body) -> ApiResult {
         actions: declared_actions(&body)?,
         api_identifier: owned_str(&body, "apiIdentifier")?,
     };
-    let id = caller
-        .write(|state, cx| resources::update(state, namespace, code, changes.clone(), cx))
-        .await?;
+    let id = caller.write(|state, cx| resources::update(state, namespace, code, changes.clone(), cx)).await?;
     reply_with_resource(&caller, id.as_str())
 }
 
 async fn delete(caller: Caller, Body(body): Body) -> ApiResult {
     let code = code_within_limit(&body)?;
     let namespace = body.namespace()?;
-    caller
-        .write(|state, _| resources::delete(state, namespace, code))
-        .await?;
+    caller.write(|state, _| resources::delete(state, namespace, code)).await?;
     Ok(Reply::success())
 }
 
@@ -326,9 +293,7 @@ async fn delete_batch(caller: Caller, Body(body): Body) -> ApiResult {
     let namespace = body.namespace()?;
     let codes = optional_batch(&body, "codeList")?;
     let ids = optional_batch(&body, "ids")?;
-    caller
-        .write(|state, _| resources::delete_batch(state, namespace, &codes, &ids))
-        .await?;
+    caller.write(|state, _| resources::delete_batch(state, namespace, &codes, &ids)).await?;
     Ok(Reply::success())
 }
 
@@ -340,14 +305,10 @@ async fn delete_common_batch(caller: Caller, Body(body): Body) -> ApiResult {
 
 async fn associate_tenant(caller: Caller, Body(body): Body) -> ApiResult {
     let code = body.non_empty_str("code")?;
-    let linked = body
-        .optional_bool("association")?
-        .ok_or_else(|| ApiError::param("association"))?;
+    let linked = body.optional_bool("association")?.ok_or_else(|| ApiError::param("association"))?;
     let app_id = body.non_empty_str("appId")?;
     // Multi-tenant applications are out of scope; the tenant only has to be well-typed.
     body.optional_str("tenantId")?;
-    caller
-        .write(|state, cx| resources::associate_tenant(state, app_id, code, linked, cx))
-        .await?;
+    caller.write(|state, cx| resources::associate_tenant(state, app_id, code, linked, cx)).await?;
     Ok(Reply::success())
 }

@@ -130,10 +130,7 @@ impl Serialize for UserDto<'_> {
 /// Stored custom data as raw JSON (the edge only stores objects); `{}` when there is none.
 fn custom_data_json(custom_data: &Option<JsonObjectText>) -> &RawValue {
     let empty: &RawValue = serde_json::from_str("{}").expect("{} is JSON");
-    custom_data
-        .as_ref()
-        .and_then(|text| serde_json::from_str(&text.0).ok())
-        .unwrap_or(empty)
+    custom_data.as_ref().and_then(|text| serde_json::from_str(&text.0).ok()).unwrap_or(empty)
 }
 
 pub(crate) fn user_dto<'a>(state: &'a PoolState, user: &'a User, options: &UserDtoOptions) -> UserDto<'a> {
@@ -141,12 +138,9 @@ pub(crate) fn user_dto<'a>(state: &'a PoolState, user: &'a User, options: &UserD
         .departments_of_user(&user.id)
         .find(|d| state.department_membership(d, &user.id).is_some_and(|m| m.is_main))
         .map(|d| d.as_str());
-    let flat_custom_data = options.flat_custom_data.then(|| {
-        user.custom_data
-            .as_ref()
-            .and_then(|text| serde_json::from_str(&text.0).ok())
-            .unwrap_or_default()
-    });
+    let flat_custom_data = options
+        .flat_custom_data
+        .then(|| user.custom_data.as_ref().and_then(|text| serde_json::from_str(&text.0).ok()).unwrap_or_default());
     UserDto {
         fields: UserFieldsDto {
             user_id: user.id.as_str(),
@@ -200,9 +194,7 @@ pub(crate) fn resolve_user<'a>(
     raw_id: &str,
     user_id_type: UserIdType,
 ) -> Result<&'a User, ApiError> {
-    user_ref(raw_id, user_id_type)?
-        .find(state)
-        .ok_or_else(|| DomainError::UserNotFound.into())
+    user_ref(raw_id, user_id_type)?.find(state).ok_or_else(|| DomainError::UserNotFound.into())
 }
 
 // ---- request decoding -------------------------------------------------------------------------
@@ -251,17 +243,12 @@ fn non_empty_text(params: &Params, name: &str) -> Result<Option<String>, ApiErro
 }
 
 fn parsed<T>(params: &Params, name: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, ApiError> {
-    params
-        .optional_str(name)?
-        .map(|raw| parse(raw).ok_or_else(|| ApiError::param(name)))
-        .transpose()
+    params.optional_str(name)?.map(|raw| parse(raw).ok_or_else(|| ApiError::param(name))).transpose()
 }
 
 /// A text field that is parsed into a domain type; `""` means "not given".
 fn non_empty_parsed<T>(params: &Params, name: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, ApiError> {
-    non_empty_text(params, name)?
-        .map(|raw| parse(&raw).ok_or_else(|| ApiError::param(name)))
-        .transpose()
+    non_empty_text(params, name)?.map(|raw| parse(&raw).ok_or_else(|| ApiError::param(name))).transpose()
 }
 
 fn custom_data(params: &Params) -> Result<Option<JsonObjectText>, ApiError> {
@@ -310,10 +297,7 @@ fn user_fields(body: &Params) -> Result<UserFields, ApiError> {
 /// cannot be accepted, there being no key to decrypt them with.
 fn create_options(body: &Params) -> Result<DepartmentIdType, ApiError> {
     let options = body.optional_object("options")?.unwrap_or_default();
-    if options
-        .optional_str("passwordEncryptType")?
-        .is_some_and(|t| t != "none")
-    {
+    if options.optional_str("passwordEncryptType")?.is_some_and(|t| t != "none") {
         return Err(ApiError::param("passwordEncryptType"));
     }
     department_id_type(&options)
@@ -337,40 +321,20 @@ fn options_user_id_type(body: &Params) -> Result<UserIdType, ApiError> {
 /// The DTO a write answers with: customData is included when the request sent it.
 fn written_user_dto<'a>(state: &'a PoolState, id: &str, sent_custom_data: bool) -> UserDto<'a> {
     let user = state.user(id).expect("just written");
-    user_dto(
-        state,
-        user,
-        &UserDtoOptions {
-            with_custom_data: sent_custom_data,
-            ..Default::default()
-        },
-    )
+    user_dto(state, user, &UserDtoOptions { with_custom_data: sent_custom_data, ..Default::default() })
 }
 
 async fn create(caller: Caller, Body(body): Body) -> ApiResult {
     let input = new_user(&body, create_options(&body)?)?;
-    let id = caller
-        .write(|state, cx| users::create(state, input.clone(), cx))
-        .await?;
-    caller.read(|state| {
-        Ok(Reply::new(&written_user_dto(
-            state,
-            id.as_str(),
-            body.contains("customData"),
-        )))
-    })
+    let id = caller.write(|state, cx| users::create(state, input.clone(), cx)).await?;
+    caller.read(|state| Ok(Reply::new(&written_user_dto(state, id.as_str(), body.contains("customData")))))
 }
 
 async fn create_batch(caller: Caller, Body(body): Body) -> ApiResult {
     let items = body.object_list("list", 1, 50)?;
     let department_id_type = create_options(&body)?;
-    let inputs = items
-        .iter()
-        .map(|item| new_user(item, department_id_type))
-        .collect::<Result<Vec<_>, _>>()?;
-    let ids = caller
-        .write(|state, cx| users::create_batch(state, inputs.clone(), cx))
-        .await?;
+    let inputs = items.iter().map(|item| new_user(item, department_id_type)).collect::<Result<Vec<_>, _>>()?;
+    let ids = caller.write(|state, cx| users::create_batch(state, inputs.clone(), cx)).await?;
     caller.read(|state| {
         let dtos: Vec<UserDto> = ids
             .iter()
@@ -385,13 +349,7 @@ async fn get_one(caller: Caller, Query(query): Query) -> ApiResult {
     let raw_id = query.required_str("userId")?;
     let id_type = user_id_type(&query)?;
     let options = UserDtoOptions::from_params(&query)?;
-    caller.read(|state| {
-        Ok(Reply::new(&user_dto(
-            state,
-            resolve_user(state, raw_id, id_type)?,
-            &options,
-        )))
-    })
+    caller.read(|state| Ok(Reply::new(&user_dto(state, resolve_user(state, raw_id, id_type)?, &options))))
 }
 
 async fn get_batch(caller: Caller, Query(query): Query) -> ApiResult {
@@ -401,10 +359,7 @@ async fn get_batch(caller: Caller, Query(query): Query) -> ApiResult {
     caller.read(|state| {
         let mut found: Vec<&User> = Vec::new();
         // Like the other batch getters, malformed and unknown entries are simply not found.
-        for user in raw_ids
-            .iter()
-            .filter_map(|raw| UserRef::parse(raw, id_type)?.find(state))
-        {
+        for user in raw_ids.iter().filter_map(|raw| UserRef::parse(raw, id_type)?.find(state)) {
             if !found.iter().any(|f| f.id == user.id) {
                 found.push(user);
             }
@@ -417,16 +372,8 @@ async fn get_batch(caller: Caller, Query(query): Query) -> ApiResult {
 async fn update(caller: Caller, Body(body): Body) -> ApiResult {
     let user = user_ref(body.required_str("userId")?, options_user_id_type(&body)?)?;
     let fields = user_fields(&body)?;
-    let id = caller
-        .write(|state, cx| users::update(state, &user, fields.clone(), cx))
-        .await?;
-    caller.read(|state| {
-        Ok(Reply::new(&written_user_dto(
-            state,
-            id.as_str(),
-            body.contains("customData"),
-        )))
-    })
+    let id = caller.write(|state, cx| users::update(state, &user, fields.clone(), cx)).await?;
+    caller.read(|state| Ok(Reply::new(&written_user_dto(state, id.as_str(), body.contains("customData")))))
 }
 
 async fn delete_batch(caller: Caller, Body(body): Body) -> ApiResult {
@@ -451,9 +398,7 @@ async fn roles_of(caller: Caller, Query(query): Query) -> ApiResult {
             .filter(|r| r.namespace == namespace.id)
             .collect();
         sort_newest_first(&mut roles, |r| (r.created_at, r.id.as_str()));
-        Ok(Reply::new(&PageDto::all(
-            roles.into_iter().map(|r| role_dto(state, r)).collect(),
-        )))
+        Ok(Reply::new(&PageDto::all(roles.into_iter().map(|r| role_dto(state, r)).collect())))
     })
 }
 
@@ -462,10 +407,7 @@ async fn groups_of(caller: Caller, Query(query): Query) -> ApiResult {
     let id_type = user_id_type(&query)?;
     caller.read(|state| {
         let user = resolve_user(state, raw_id, id_type)?;
-        let mut groups: Vec<_> = state
-            .groups_of_user(&user.id)
-            .filter_map(|id| state.group(id))
-            .collect();
+        let mut groups: Vec<_> = state.groups_of_user(&user.id).filter_map(|id| state.group(id)).collect();
         sort_newest_first(&mut groups, |g| (g.created_at, g.id.as_str()));
         Ok(Reply::new(&PageDto::all(groups.into_iter().map(group_dto).collect())))
     })
@@ -529,18 +471,13 @@ async fn departments_of(caller: Caller, Query(query): Query) -> ApiResult {
             let path: Vec<&Department> = if with_paths {
                 let mut ids = state.department_ancestors(&department.id);
                 ids.reverse();
-                ids.iter()
-                    .filter_map(|id| state.department(id.as_str()))
-                    .chain([department])
-                    .collect()
+                ids.iter().filter_map(|id| state.department(id.as_str())).chain([department]).collect()
             } else {
                 Vec::new()
             };
             let along = |f: fn(&Department) -> &str| with_paths.then(|| path.iter().map(|d| f(d)).collect::<Vec<_>>());
             UserDepartmentDto {
-                organization_code: state
-                    .organization(&department.organization)
-                    .map_or("", |o| o.code.as_str()),
+                organization_code: state.organization(&department.organization).map_or("", |o| o.code.as_str()),
                 department_id: department.id.as_str(),
                 is_root: department.parent.is_none(),
                 created_at: iso_time(department.created_at),
@@ -575,9 +512,7 @@ async fn set_departments(caller: Caller, Body(body): Body) -> ApiResult {
         })
         .collect::<Result<Vec<_>, ApiError>>()
         .map_err(|_| ApiError::param("departments"))?;
-    caller
-        .write(|state, cx| users::set_departments(state, &user, &entries, cx))
-        .await?;
+    caller.write(|state, cx| users::set_departments(state, &user, &entries, cx)).await?;
     Ok(Reply::success())
 }
 
@@ -719,25 +654,14 @@ fn list_query(body: &Params, options: &Params) -> Result<UserQuery, ApiError> {
     };
     let filters = match body.raw("advancedFilter") {
         None => Vec::new(),
-        Some(_) => body
-            .object_list("advancedFilter", 0, 100)?
-            .iter()
-            .map(advanced_filter)
-            .collect::<Result<_, _>>()?,
+        Some(_) => body.object_list("advancedFilter", 0, 100)?.iter().map(advanced_filter).collect::<Result<_, _>>()?,
     };
     let sort = match options.raw("sort") {
         None => Vec::new(),
-        Some(_) => options
-            .object_list("sort", 0, 20)?
-            .iter()
-            .map(sort_key)
-            .collect::<Result<_, _>>()?,
+        Some(_) => options.object_list("sort", 0, 20)?.iter().map(sort_key).collect::<Result<_, _>>()?,
     };
     Ok(UserQuery {
-        keywords: body
-            .optional_str("keywords")?
-            .filter(|k| !k.is_empty())
-            .map(str::to_owned),
+        keywords: body.optional_str("keywords")?.filter(|k| !k.is_empty()).map(str::to_owned),
         fuzzy_on,
         filters,
         sort,
@@ -747,9 +671,7 @@ fn list_query(body: &Params, options: &Params) -> Result<UserQuery, ApiError> {
 }
 
 fn page_reply(state: &PoolState, query: &UserQuery, options: &UserDtoOptions) -> ApiResult {
-    Ok(Reply::new(&PageDto::from_page(users::list(state, query), |u| {
-        user_dto(state, u, options)
-    })))
+    Ok(Reply::new(&PageDto::from_page(users::list(state, query), |u| user_dto(state, u, options))))
 }
 
 async fn list(caller: Caller, Body(body): Body) -> ApiResult {
@@ -763,18 +685,12 @@ async fn list_legacy(caller: Caller, Query(params): Query) -> ApiResult {
     // Unix seconds; the end bound covers its whole second.
     let seconds_to_ms = |name: &str, extra_ms: i64| -> Result<Option<i64>, ApiError> {
         let to_ms = |s: i64| s.checked_mul(1000).and_then(|ms| ms.checked_add(extra_ms));
-        params
-            .optional_int(name)?
-            .map(|s| to_ms(s).ok_or_else(|| ApiError::param(name)))
-            .transpose()
+        params.optional_int(name)?.map(|s| to_ms(s).ok_or_else(|| ApiError::param(name))).transpose()
     };
     let status = parsed(&params, "status", UserStatus::parse)?;
     let query = UserQuery {
         filters: status
-            .map(|s| UserFilter {
-                field: FilterField::Status,
-                op: FilterOp::Equal(s.as_str().to_owned()),
-            })
+            .map(|s| UserFilter { field: FilterField::Status, op: FilterOp::Equal(s.as_str().to_owned()) })
             .into_iter()
             .collect(),
         updated_from: seconds_to_ms("updatedAtStart", 0)?,

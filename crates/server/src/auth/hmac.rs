@@ -48,10 +48,7 @@ pub struct SignedRequest<'a> {
 impl SignedRequest<'_> {
     /// The first header called `name` (lower case).
     pub(super) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -65,8 +62,7 @@ pub fn verify_signature(req: &SignedRequest<'_>, secret: &str) -> bool {
         return false;
     };
     candidates.iter().any(|text| {
-        let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes())
-            .expect("HMAC accepts keys of any length");
+        let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
         mac.update(text.as_bytes());
         mac.verify_slice(&claimed).is_ok()
     })
@@ -77,12 +73,7 @@ pub fn verify_signature(req: &SignedRequest<'_>, secret: &str) -> bool {
 fn strings_to_sign(req: &SignedRequest<'_>) -> Option<Vec<String>> {
     let head = format!("{}\n{}", req.method, canonical_headers(req));
     let resources = canonical_resources(req)?;
-    Some(
-        resources
-            .into_iter()
-            .map(|resource| head.clone() + &resource)
-            .collect(),
-    )
+    Some(resources.into_iter().map(|resource| head.clone() + &resource).collect())
 }
 
 /// `name:value\n` for `date` and every header with the scheme's prefix, sorted by name, values
@@ -101,20 +92,13 @@ fn canonical_headers(req: &SignedRequest<'_>) -> String {
         .collect();
     // Names are ASCII, so byte order equals JS's UTF-16 order.
     signed.sort_by(|a, b| a.0.cmp(b.0));
-    signed
-        .iter()
-        .map(|(name, value)| format!("{name}:{value}\n"))
-        .collect()
+    signed.iter().map(|(name, value)| format!("{name}:{value}\n")).collect()
 }
 
 /// Candidate canonical resources (path plus rendered parameters), see auth.md B.3 step 6.
 fn canonical_resources(req: &SignedRequest<'_>) -> Option<Vec<String>> {
     let is_get = req.method == "GET";
-    let mut params = if is_get {
-        query_params(req.raw_query.unwrap_or(""))
-    } else {
-        body_params(req.body)?
-    };
+    let mut params = if is_get { query_params(req.raw_query.unwrap_or("")) } else { body_params(req.body)? };
     sort_params(&mut params);
     let mut candidates = Vec::new();
     push_resources(&mut candidates, req.path, &params);
@@ -160,10 +144,7 @@ fn query_params(raw_query: &str) -> Vec<(String, String)> {
     let mut arrays: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (key, value) in form_urlencoded::parse(raw_query.as_bytes()) {
         match key.strip_suffix("[]") {
-            Some(name) => arrays
-                .entry(name.to_owned())
-                .or_default()
-                .push(value.into_owned()),
+            Some(name) => arrays.entry(name.to_owned()).or_default().push(value.into_owned()),
             None => params.push((key.into_owned(), value.into_owned())),
         }
     }
@@ -187,11 +168,7 @@ fn body_params(body: &[u8]) -> Option<Vec<(String, String)>> {
         .into_iter()
         .map(|(key, raw)| {
             let text = raw.get();
-            let value = if text.starts_with('"') {
-                serde_json::from_str(text).ok()?
-            } else {
-                text.to_owned()
-            };
+            let value = if text.starts_with('"') { serde_json::from_str(text).ok()? } else { text.to_owned() };
             Some((key, value))
         })
         .collect()
@@ -214,10 +191,7 @@ pub(super) mod tests {
         let mut headers = vec![
             ("accept", "application/json"),
             ("content-type", "application/json"),
-            (
-                "user-agent",
-                "AuthingIdentityCloud (linux; x64) Node.js/v20.0.0 Core/4.0.1",
-            ),
+            ("user-agent", "AuthingIdentityCloud (linux; x64) Node.js/v20.0.0 Core/4.0.1"),
             ("authorization", "ignored: not a signed header"),
             ("date", DATE),
             ("x-authing-lang", lang),
@@ -227,10 +201,7 @@ pub(super) mod tests {
             ("x-authing-signature-version", "1.0"),
         ];
         headers.extend(app_id.map(|id| ("x-authing-app-id", id)));
-        headers
-            .into_iter()
-            .map(|(n, v)| (n.to_owned(), v.to_owned()))
-            .collect()
+        headers.into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect()
     }
 
     /// A request built from the "Wire request" column: `target` is `path[?query]`.
@@ -249,15 +220,7 @@ pub(super) mod tests {
             panic!("not a signature: {authorization}");
         };
         let signature = authorization.rsplit_once(':').map(|(_, sig)| sig).unwrap();
-        SignedRequest {
-            method,
-            path,
-            raw_query,
-            body: body.as_bytes(),
-            scheme,
-            headers,
-            signature,
-        }
+        SignedRequest { method, path, raw_query, body: body.as_bytes(), scheme, headers, signature }
     }
 
     pub(in crate::auth) fn v1_request() -> SignedRequest<'static> {
@@ -395,20 +358,14 @@ pub(super) mod tests {
             "GET",
             "/api/v3/get-resource?code=books&namespace=default",
             "",
-            headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
+            headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
             "GenAuth AKIDEXAMPLE0000000000001:Ju67J9qOe3iBOv1S7XKSvmQV9Bg=",
         ));
     }
 
     #[test]
     fn wrong_secret_fails() {
-        assert!(!verify_signature(
-            &v1_request(),
-            "SKEXAMPLEsecret000000000000000002"
-        ));
+        assert!(!verify_signature(&v1_request(), "SKEXAMPLEsecret000000000000000002"));
     }
 
     #[test]
@@ -429,8 +386,7 @@ pub(super) mod tests {
     #[test]
     fn unsigned_headers_and_value_whitespace_do_not_matter() {
         let mut req = v1_request();
-        req.headers
-            .push(("x-forwarded-for".into(), "10.0.0.1".into()));
+        req.headers.push(("x-forwarded-for".into(), "10.0.0.1".into()));
         for (name, value) in req.headers.iter_mut() {
             if name == "x-authing-lang" {
                 *value = "\t zh-CN \r".into();
@@ -464,10 +420,8 @@ pub(super) mod tests {
     fn top_level_key_order_does_not_matter() {
         // Top-level members are sorted before signing.
         let mut req = v5_request();
-        let list_member = V5_BODY
-            .strip_prefix(r#"{"namespace":"default","#)
-            .and_then(|rest| rest.strip_suffix('}'))
-            .unwrap();
+        let list_member =
+            V5_BODY.strip_prefix(r#"{"namespace":"default","#).and_then(|rest| rest.strip_suffix('}')).unwrap();
         let swapped = format!(r#"{{{list_member},"namespace":"default"}}"#);
         req.body = swapped.as_bytes();
         assert_verifies(&req);
@@ -498,18 +452,7 @@ pub(super) mod tests {
         let mut params = body_params(body.as_bytes()).unwrap();
         sort_params(&mut params);
         let rendered: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        assert_eq!(
-            rendered,
-            [
-                "e=1e+21",
-                "f=false",
-                "n=1.5",
-                r#"o={"b":1,"a":[]}"#,
-                "s=a\"bé",
-                "t=true",
-                "z=null"
-            ]
-        );
+        assert_eq!(rendered, ["e=1e+21", "f=false", "n=1.5", r#"o={"b":1,"a":[]}"#, "s=a\"bé", "t=true", "z=null"]);
         assert_eq!(body_params(b"").unwrap(), []);
         assert_eq!(body_params(b" {} ").unwrap(), []);
     }
@@ -533,10 +476,7 @@ pub(super) mod tests {
     fn keys_sort_in_utf16_order() {
         // U+1F600 sorts after U+FF21 in UTF-8 byte order, but before it in UTF-16 (its high
         // surrogate 0xD83D < 0xFF21), which is what JS sort compares.
-        let mut params = vec![
-            ("Ａ".to_owned(), String::new()),
-            ("😀".to_owned(), String::new()),
-        ];
+        let mut params = vec![("Ａ".to_owned(), String::new()), ("😀".to_owned(), String::new())];
         sort_params(&mut params);
         assert_eq!(params[0].0, "😀");
     }
@@ -562,12 +502,6 @@ pub(super) mod tests {
     fn empty_array_fallback_only_for_get() {
         let mut req = v5_request();
         req.body = b"{}";
-        assert_eq!(
-            canonical_resources(&req).unwrap(),
-            [
-                "/api/v3/authorize-resources",
-                "/api/v3/authorize-resources?"
-            ]
-        );
+        assert_eq!(canonical_resources(&req).unwrap(), ["/api/v3/authorize-resources", "/api/v3/authorize-resources?"]);
     }
 }

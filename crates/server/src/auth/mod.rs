@@ -80,19 +80,14 @@ impl AuthError {
             Self::DateOutOfRange => Some(1305),
             Self::SignatureReused => Some(1306),
             Self::UnknownPool => Some(2224),
-            Self::MissingAuthorization
-            | Self::InvalidToken
-            | Self::PoolMismatch
-            | Self::BadCredentials => None,
+            Self::MissingAuthorization | Self::InvalidToken | Self::PoolMismatch | Self::BadCredentials => None,
         }
     }
 
     /// The envelope's `message`: en-US when `english`, zh-CN otherwise.
     pub fn message(&self, english: bool) -> &'static str {
         let (zh, en) = match self {
-            Self::MissingAuthorization => {
-                ("缺少 authorization 请求头", "Missing authorization header")
-            }
+            Self::MissingAuthorization => ("缺少 authorization 请求头", "Missing authorization header"),
             Self::InvalidSignature => ("签名不合法", "Invalid signature"),
             Self::UnsupportedMethod => ("签名方式不匹配", "Unsupported signature method"),
             Self::UnsupportedVersion => ("签名版本不匹配", "Unsupported signature version"),
@@ -103,10 +98,9 @@ impl AuthError {
             Self::InvalidToken => ("token 无效或已过期", "Invalid or expired token"),
             Self::PoolMismatch => ("无权访问该用户池", "Access to this user pool is denied"),
             // An unknown pool is reported like bad credentials; only the apiCode differs.
-            Self::BadCredentials | Self::UnknownPool => (
-                "accessKeyId 或 accessKeySecret 错误",
-                "Invalid accessKeyId or accessKeySecret",
-            ),
+            Self::BadCredentials | Self::UnknownPool => {
+                ("accessKeyId 或 accessKeySecret 错误", "Invalid accessKeyId or accessKeySecret")
+            }
         };
         if english {
             en
@@ -226,9 +220,8 @@ fn check_signature_headers<'r>(req: &'r SignedRequest<'_>) -> Result<(i64, &'r s
     }
     let date = req.header("date").ok_or(AuthError::MissingDate)?;
     let date_ms = replay::parse_date(date.trim())?;
-    let nonce = scheme_header("signature-nonce")
-        .filter(|nonce| !nonce.is_empty())
-        .ok_or(AuthError::InvalidSignature)?;
+    let nonce =
+        scheme_header("signature-nonce").filter(|nonce| !nonce.is_empty()).ok_or(AuthError::InvalidSignature)?;
     Ok((date_ms, nonce))
 }
 
@@ -238,49 +231,29 @@ mod tests {
     use super::*;
 
     fn signature(scheme: Scheme, access_key_id: &str, signature: &str) -> Credentials {
-        Credentials::Signature {
-            scheme,
-            access_key_id: access_key_id.to_owned(),
-            signature: signature.to_owned(),
-        }
+        Credentials::Signature { scheme, access_key_id: access_key_id.to_owned(), signature: signature.to_owned() }
     }
 
     #[test]
     fn parses_bearer_tokens_case_insensitively() {
-        assert_eq!(
-            parse_authorization("Bearer a.b.c"),
-            Ok(Credentials::Bearer("a.b.c".into()))
-        );
-        assert_eq!(
-            parse_authorization("bEaReR  a.b.c "),
-            Ok(Credentials::Bearer("a.b.c".into()))
-        );
+        assert_eq!(parse_authorization("Bearer a.b.c"), Ok(Credentials::Bearer("a.b.c".into())));
+        assert_eq!(parse_authorization("bEaReR  a.b.c "), Ok(Credentials::Bearer("a.b.c".into())));
         assert_eq!(parse_authorization("Bearer "), Err(AuthError::InvalidToken));
         assert_eq!(parse_authorization("bearer"), Err(AuthError::InvalidToken));
     }
 
     #[test]
     fn parses_bare_jwt_from_java_sdk() {
-        assert_eq!(
-            parse_authorization("x.y.z"),
-            Ok(Credentials::Bearer("x.y.z".into()))
-        );
+        assert_eq!(parse_authorization("x.y.z"), Ok(Credentials::Bearer("x.y.z".into())));
         assert_eq!(parse_authorization("x.y"), Err(AuthError::InvalidSignature));
-        assert_eq!(
-            parse_authorization("w.x.y.z"),
-            Err(AuthError::InvalidSignature)
-        );
+        assert_eq!(parse_authorization("w.x.y.z"), Err(AuthError::InvalidSignature));
     }
 
     #[test]
     fn parses_signatures_splitting_at_last_colon() {
         assert_eq!(
             parse_authorization("authing AKIDEXAMPLE0000000000001:/jxdsmeYMfLZoImRsXGa2SG6yKE="),
-            Ok(signature(
-                Scheme::Authing,
-                "AKIDEXAMPLE0000000000001",
-                "/jxdsmeYMfLZoImRsXGa2SG6yKE="
-            ))
+            Ok(signature(Scheme::Authing, "AKIDEXAMPLE0000000000001", "/jxdsmeYMfLZoImRsXGa2SG6yKE="))
         );
         assert_eq!(
             parse_authorization("GENAUTH ak:with:colons:c2ln"),
@@ -290,26 +263,10 @@ mod tests {
 
     #[test]
     fn rejects_malformed_authorization() {
-        assert_eq!(
-            parse_authorization(""),
-            Err(AuthError::MissingAuthorization)
-        );
-        assert_eq!(
-            parse_authorization("   "),
-            Err(AuthError::MissingAuthorization)
-        );
-        for value in [
-            "Basic dXNlcjpwYXNz",
-            "authing",
-            "authing nocolon",
-            "authing :sig",
-            "authing ak:",
-        ] {
-            assert_eq!(
-                parse_authorization(value),
-                Err(AuthError::InvalidSignature),
-                "{value}"
-            );
+        assert_eq!(parse_authorization(""), Err(AuthError::MissingAuthorization));
+        assert_eq!(parse_authorization("   "), Err(AuthError::MissingAuthorization));
+        for value in ["Basic dXNlcjpwYXNz", "authing", "authing nocolon", "authing :sig", "authing ak:"] {
+            assert_eq!(parse_authorization(value), Err(AuthError::InvalidSignature), "{value}");
         }
     }
 
@@ -321,19 +278,10 @@ mod tests {
         assert_eq!(AuthError::MissingAuthorization.api_code(), None);
         assert_eq!(AuthError::PoolMismatch.status_code(), 403);
         assert_eq!(AuthError::UnknownPool.api_code(), Some(2224));
-        assert_eq!(
-            AuthError::UnknownPool.message(false),
-            AuthError::BadCredentials.message(false)
-        );
+        assert_eq!(AuthError::UnknownPool.message(false), AuthError::BadCredentials.message(false));
         assert_eq!(AuthError::InvalidToken.message(false), "token 无效或已过期");
-        assert_eq!(
-            AuthError::InvalidToken.message(true),
-            "Invalid or expired token"
-        );
-        assert_eq!(
-            AuthError::DateOutOfRange.to_string(),
-            "Signature timestamp out of range"
-        );
+        assert_eq!(AuthError::InvalidToken.message(true), "Invalid or expired token");
+        assert_eq!(AuthError::DateOutOfRange.to_string(), "Signature timestamp out of range");
     }
 
     const SECRET: &str = "SKEXAMPLEsecret000000000000000001";
@@ -357,55 +305,24 @@ mod tests {
     fn accepts_v1_then_rejects_its_replay() {
         let replay = ReplayCache::default();
         assert_eq!(verify(&v1_request(), V1_NOW_MS, &replay), Ok(()));
-        assert_eq!(
-            verify(&v1_request(), V1_NOW_MS + 1, &replay),
-            Err(AuthError::SignatureReused)
-        );
+        assert_eq!(verify(&v1_request(), V1_NOW_MS + 1, &replay), Err(AuthError::SignatureReused));
     }
 
     #[test]
     fn header_problems_map_to_their_api_codes() {
         let cases = [
-            (
-                "x-authing-signature-method",
-                None,
-                AuthError::UnsupportedMethod,
-            ),
-            (
-                "x-authing-signature-method",
-                Some("HMAC-SHA256"),
-                AuthError::UnsupportedMethod,
-            ),
-            (
-                "x-authing-signature-version",
-                None,
-                AuthError::UnsupportedVersion,
-            ),
-            (
-                "x-authing-signature-version",
-                Some("2.0"),
-                AuthError::UnsupportedVersion,
-            ),
+            ("x-authing-signature-method", None, AuthError::UnsupportedMethod),
+            ("x-authing-signature-method", Some("HMAC-SHA256"), AuthError::UnsupportedMethod),
+            ("x-authing-signature-version", None, AuthError::UnsupportedVersion),
+            ("x-authing-signature-version", Some("2.0"), AuthError::UnsupportedVersion),
             ("date", None, AuthError::MissingDate),
             ("date", Some("yesterday"), AuthError::InvalidDate),
-            (
-                "x-authing-signature-nonce",
-                None,
-                AuthError::InvalidSignature,
-            ),
-            (
-                "x-authing-signature-nonce",
-                Some(""),
-                AuthError::InvalidSignature,
-            ),
+            ("x-authing-signature-nonce", None, AuthError::InvalidSignature),
+            ("x-authing-signature-nonce", Some(""), AuthError::InvalidSignature),
         ];
         for (name, value, expected) in cases {
             let replay = ReplayCache::default();
-            assert_eq!(
-                verify(&v1_with(name, value), V1_NOW_MS, &replay),
-                Err(expected),
-                "{name}: {value:?}"
-            );
+            assert_eq!(verify(&v1_with(name, value), V1_NOW_MS, &replay), Err(expected), "{name}: {value:?}");
         }
     }
 
@@ -413,10 +330,7 @@ mod tests {
     fn header_format_is_checked_before_the_signature() {
         let mut req = v1_with("date", None);
         req.signature = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-        assert_eq!(
-            verify(&req, V1_NOW_MS, &ReplayCache::default()),
-            Err(AuthError::MissingDate)
-        );
+        assert_eq!(verify(&req, V1_NOW_MS, &ReplayCache::default()), Err(AuthError::MissingDate));
     }
 
     #[test]
@@ -435,10 +349,7 @@ mod tests {
         let mut req = v1_request();
         req.signature = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
         let next_day = V1_NOW_MS + 24 * 3600 * 1000;
-        assert_eq!(
-            verify(&req, next_day, &ReplayCache::default()),
-            Err(AuthError::InvalidSignature)
-        );
+        assert_eq!(verify(&req, next_day, &ReplayCache::default()), Err(AuthError::InvalidSignature));
     }
 
     #[test]
@@ -448,10 +359,7 @@ mod tests {
             assert_eq!(verify(&v1_request(), now, &ReplayCache::default()), Ok(()));
         }
         for now in [V1_NOW_MS - window - 1, V1_NOW_MS + window + 1] {
-            assert_eq!(
-                verify(&v1_request(), now, &ReplayCache::default()),
-                Err(AuthError::DateOutOfRange)
-            );
+            assert_eq!(verify(&v1_request(), now, &ReplayCache::default()), Err(AuthError::DateOutOfRange));
         }
     }
 
@@ -459,10 +367,7 @@ mod tests {
     fn out_of_range_request_does_not_consume_the_nonce() {
         let replay = ReplayCache::default();
         let late = V1_NOW_MS + 16 * 60 * 1000;
-        assert_eq!(
-            verify(&v1_request(), late, &replay),
-            Err(AuthError::DateOutOfRange)
-        );
+        assert_eq!(verify(&v1_request(), late, &replay), Err(AuthError::DateOutOfRange));
         assert_eq!(verify(&v1_request(), V1_NOW_MS, &replay), Ok(()));
     }
 }

@@ -86,20 +86,12 @@ impl Default for ReplayCache {
 impl ReplayCache {
     /// A cache remembering at most `capacity` live nonces.
     pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity,
-            state: Mutex::new(State::default()),
-        }
+        Self { capacity, state: Mutex::new(State::default()) }
     }
 
     /// Records the nonce at server time `now_ms`, or fails with
     /// [`AuthError::SignatureReused`] if the same access key used it within the TTL.
-    pub(super) fn check_and_remember(
-        &self,
-        access_key_id: &str,
-        nonce: &str,
-        now_ms: i64,
-    ) -> Result<(), AuthError> {
+    pub(super) fn check_and_remember(&self, access_key_id: &str, nonce: &str, now_ms: i64) -> Result<(), AuthError> {
         let mut state = self.state.lock();
         // Insertion times are nearly monotonic, so expired records sit at the front. If the
         // clock stepped back, a few expired ones may linger behind a live one; the expiry
@@ -163,28 +155,16 @@ mod tests {
     fn skew_window_is_inclusive() {
         assert_eq!(check_skew(T0, T0 + SKEW_WINDOW_MS), Ok(()));
         assert_eq!(check_skew(T0, T0 - SKEW_WINDOW_MS), Ok(()));
-        assert_eq!(
-            check_skew(T0, T0 + SKEW_WINDOW_MS + 1),
-            Err(AuthError::DateOutOfRange)
-        );
-        assert_eq!(
-            check_skew(T0, T0 - SKEW_WINDOW_MS - 1),
-            Err(AuthError::DateOutOfRange)
-        );
-        assert_eq!(
-            check_skew(i64::MIN, i64::MAX),
-            Err(AuthError::DateOutOfRange)
-        );
+        assert_eq!(check_skew(T0, T0 + SKEW_WINDOW_MS + 1), Err(AuthError::DateOutOfRange));
+        assert_eq!(check_skew(T0, T0 - SKEW_WINDOW_MS - 1), Err(AuthError::DateOutOfRange));
+        assert_eq!(check_skew(i64::MIN, i64::MAX), Err(AuthError::DateOutOfRange));
     }
 
     #[test]
     fn detects_replay_per_access_key() {
         let cache = ReplayCache::default();
         assert_eq!(cache.check_and_remember("ak1", "n1", T0), Ok(()));
-        assert_eq!(
-            cache.check_and_remember("ak1", "n1", T0 + 1),
-            Err(AuthError::SignatureReused)
-        );
+        assert_eq!(cache.check_and_remember("ak1", "n1", T0 + 1), Err(AuthError::SignatureReused));
         assert_eq!(cache.check_and_remember("ak2", "n1", T0 + 1), Ok(()));
         assert_eq!(cache.check_and_remember("ak1", "n2", T0 + 1), Ok(()));
     }
@@ -193,28 +173,18 @@ mod tests {
     fn forgets_nonces_after_twice_the_skew_window() {
         let cache = ReplayCache::default();
         cache.check_and_remember("ak", "n", T0).unwrap();
-        assert_eq!(
-            cache.check_and_remember("ak", "n", T0 + NONCE_TTL_MS - 1),
-            Err(AuthError::SignatureReused)
-        );
-        assert_eq!(
-            cache.check_and_remember("ak", "n", T0 + NONCE_TTL_MS),
-            Ok(())
-        );
+        assert_eq!(cache.check_and_remember("ak", "n", T0 + NONCE_TTL_MS - 1), Err(AuthError::SignatureReused));
+        assert_eq!(cache.check_and_remember("ak", "n", T0 + NONCE_TTL_MS), Ok(()));
     }
 
     #[test]
     fn expired_entries_are_purged() {
         let cache = ReplayCache::default();
         for i in 0..10 {
-            cache
-                .check_and_remember("ak", &i.to_string(), T0 + i)
-                .unwrap();
+            cache.check_and_remember("ak", &i.to_string(), T0 + i).unwrap();
         }
         assert_eq!(remembered(&cache), 10);
-        cache
-            .check_and_remember("ak", "late", T0 + 5 + NONCE_TTL_MS)
-            .unwrap();
+        cache.check_and_remember("ak", "late", T0 + 5 + NONCE_TTL_MS).unwrap();
         // Entries inserted at T0+0..=T0+5 expired; T0+6..=T0+9 and "late" remain.
         assert_eq!(remembered(&cache), 5);
         assert_eq!(cache.state.lock().order.len(), 5);
@@ -227,10 +197,7 @@ mod tests {
             cache.check_and_remember("ak", nonce, T0).unwrap();
         }
         assert_eq!(remembered(&cache), 2);
-        assert_eq!(
-            cache.check_and_remember("ak", "c", T0),
-            Err(AuthError::SignatureReused)
-        );
+        assert_eq!(cache.check_and_remember("ak", "c", T0), Err(AuthError::SignatureReused));
         assert_eq!(cache.check_and_remember("ak", "a", T0), Ok(()));
     }
 
@@ -241,14 +208,9 @@ mod tests {
         // Earlier clock: "b" is queued behind "a" although it expires first.
         cache.check_and_remember("ak", "b", T0).unwrap();
         // "b" expired but is still queued; it is accepted and re-inserted.
-        cache
-            .check_and_remember("ak", "b", T0 + NONCE_TTL_MS + 500)
-            .unwrap();
+        cache.check_and_remember("ak", "b", T0 + NONCE_TTL_MS + 500).unwrap();
         // Purging "a" and the stale "b" record must not drop the new "b".
-        assert_eq!(
-            cache.check_and_remember("ak", "b", T0 + NONCE_TTL_MS + 1000),
-            Err(AuthError::SignatureReused)
-        );
+        assert_eq!(cache.check_and_remember("ak", "b", T0 + NONCE_TTL_MS + 1000), Err(AuthError::SignatureReused));
         assert_eq!(remembered(&cache), 1);
     }
 }

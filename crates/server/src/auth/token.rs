@@ -76,8 +76,7 @@ impl TokenIssuer {
         };
         let json = serde_json::to_string(&claims).expect("claims serialise");
         // jsonwebtoken serialises the claims with serde_json, which copies a RawValue verbatim.
-        let payload =
-            RawValue::from_string(python_safe_json(&json)).expect("escaping keeps JSON valid");
+        let payload = RawValue::from_string(python_safe_json(&json)).expect("escaping keeps JSON valid");
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &payload, &self.encoding_key)
             .expect("HS256 signing with a secret key cannot fail")
     }
@@ -90,10 +89,7 @@ impl TokenIssuer {
         if now_secs >= claims.exp {
             return Err(AuthError::InvalidToken);
         }
-        Ok(TokenClaims {
-            pool_id: claims.scoped_userpool_id,
-            access_key_id: claims.sub,
-        })
+        Ok(TokenClaims { pool_id: claims.scoped_userpool_id, access_key_id: claims.sub })
     }
 }
 
@@ -177,24 +173,14 @@ mod tests {
         // Same claims as the A.2 example, in the same order, plus `jti`.
         let example_payload = URL_SAFE_NO_PAD.decode(payload_segment(EXAMPLE)).unwrap();
         let example_payload = String::from_utf8(example_payload).unwrap();
-        let ours =
-            String::from_utf8(URL_SAFE_NO_PAD.decode(payload_segment(&token)).unwrap()).unwrap();
-        assert!(
-            ours.starts_with(example_payload.trim_end_matches('}')),
-            "{ours}"
-        );
+        let ours = String::from_utf8(URL_SAFE_NO_PAD.decode(payload_segment(&token)).unwrap()).unwrap();
+        assert!(ours.starts_with(example_payload.trim_end_matches('}')), "{ours}");
     }
 
     #[test]
     fn auth_md_example_token_verifies() {
         let claims = issuer().verify(EXAMPLE, NOW).unwrap();
-        assert_eq!(
-            claims,
-            TokenClaims {
-                pool_id: POOL.into(),
-                access_key_id: POOL.into()
-            }
-        );
+        assert_eq!(claims, TokenClaims { pool_id: POOL.into(), access_key_id: POOL.into() });
     }
 
     #[test]
@@ -209,17 +195,7 @@ mod tests {
     fn hostile_ids_stay_python_safe_and_round_trip() {
         let issuer = issuer();
         // Offending bytes at every offset modulo 3, quotes, controls, non-ASCII and astral.
-        let ids = [
-            ">>>",
-            "???",
-            "~~~",
-            "\x7f\x7f\x7f",
-            "a>b?c~d",
-            "\"\\\n\t",
-            "用户池",
-            "é😀ü",
-            "?>~",
-        ];
+        let ids = [">>>", "???", "~~~", "\x7f\x7f\x7f", "a>b?c~d", "\"\\\n\t", "用户池", "é😀ü", "?>~"];
         for pool in ids {
             for pad in ["", "x", "xy"] {
                 let access_key = format!("{pad}{pool}");
@@ -229,10 +205,7 @@ mod tests {
                 assert_eq!(decoded["scoped_userpool_id"], pool);
                 assert_eq!(decoded["sub"], access_key.as_str());
                 let claims = issuer.verify(&token, NOW).unwrap();
-                assert_eq!(
-                    (claims.pool_id.as_str(), claims.access_key_id),
-                    (pool, access_key)
-                );
+                assert_eq!((claims.pool_id.as_str(), claims.access_key_id), (pool, access_key));
             }
         }
     }
@@ -242,14 +215,8 @@ mod tests {
         let issuer = issuer();
         let token = issuer.issue(POOL, POOL, NOW);
         assert!(issuer.verify(&token, NOW + 7199).is_ok());
-        assert_eq!(
-            issuer.verify(&token, NOW + 7200),
-            Err(AuthError::InvalidToken)
-        );
-        assert_eq!(
-            issuer.verify(EXAMPLE, 1_763_870_400),
-            Err(AuthError::InvalidToken)
-        );
+        assert_eq!(issuer.verify(&token, NOW + 7200), Err(AuthError::InvalidToken));
+        assert_eq!(issuer.verify(EXAMPLE, 1_763_870_400), Err(AuthError::InvalidToken));
         assert_eq!(issuer.ttl_seconds(), 7200);
     }
 
@@ -259,43 +226,27 @@ mod tests {
         let other_key = TokenIssuer::new(b"another-key".to_vec(), 7200);
         assert_eq!(other_key.verify(&token, NOW), Err(AuthError::InvalidToken));
 
-        let forged_payload = URL_SAFE_NO_PAD.encode(
-            br#"{"scoped_userpool_id":"other","sub":"other","iat":1763863200,"exp":9999999999}"#,
-        );
+        let forged_payload = URL_SAFE_NO_PAD
+            .encode(br#"{"scoped_userpool_id":"other","sub":"other","iat":1763863200,"exp":9999999999}"#);
         let mut parts: Vec<&str> = token.split('.').collect();
         parts[1] = &forged_payload;
-        assert_eq!(
-            issuer().verify(&parts.join("."), NOW),
-            Err(AuthError::InvalidToken)
-        );
+        assert_eq!(issuer().verify(&parts.join("."), NOW), Err(AuthError::InvalidToken));
 
         for garbage in ["", "a.b.c", "not-a-jwt", &token[..token.len() - 2]] {
-            assert_eq!(
-                issuer().verify(garbage, NOW),
-                Err(AuthError::InvalidToken),
-                "{garbage}"
-            );
+            assert_eq!(issuer().verify(garbage, NOW), Err(AuthError::InvalidToken), "{garbage}");
         }
     }
 
     #[test]
     fn rejects_other_algorithms_and_missing_claims() {
         let claims = serde_json::json!({"scoped_userpool_id": POOL, "sub": POOL, "iat": NOW, "exp": NOW + 60});
-        let hs512 = jsonwebtoken::encode(
-            &Header::new(Algorithm::HS512),
-            &claims,
-            &EncodingKey::from_secret(KEY),
-        )
-        .unwrap();
+        let hs512 =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(KEY)).unwrap();
         assert_eq!(issuer().verify(&hs512, NOW), Err(AuthError::InvalidToken));
 
         let no_pool = serde_json::json!({"sub": POOL, "iat": NOW, "exp": NOW + 60});
-        let token = jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &no_pool,
-            &EncodingKey::from_secret(KEY),
-        )
-        .unwrap();
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &no_pool, &EncodingKey::from_secret(KEY)).unwrap();
         assert_eq!(issuer().verify(&token, NOW), Err(AuthError::InvalidToken));
     }
 }
