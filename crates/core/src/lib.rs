@@ -17,5 +17,5 @@ mod test_support;
 mod vec_map;
 
 pub use error::DomainError;
-pub use mutation::{Mutation, Record, RecordKey};
+pub use mutation::{record_kinds, Mutation, Record, RecordKey};
 pub use state::PoolState;

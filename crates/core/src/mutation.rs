@@ -10,6 +10,21 @@ use crate::model::{
 };
 use serde::{Deserialize, Serialize};
 
+/// The names of the record kinds ([`RecordKey::kind`]), stored beside each record.
+pub mod record_kinds {
+    pub const NAMESPACE: &str = "namespace";
+    pub const RESOURCE: &str = "resource";
+    pub const ROLE: &str = "role";
+    pub const USER: &str = "user";
+    pub const GROUP: &str = "group";
+    pub const GROUP_MEMBER: &str = "group_member";
+    pub const ORGANIZATION: &str = "organization";
+    pub const DEPARTMENT: &str = "department";
+    pub const DEPARTMENT_MEMBER: &str = "department_member";
+    pub const ROLE_ASSIGNMENT: &str = "role_assignment";
+    pub const GRANT: &str = "grant";
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Record {
     Namespace(Namespace),
@@ -70,17 +85,17 @@ impl RecordKey {
     /// A short stable name for the record's kind, used as a storage column.
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Namespace(_) => "namespace",
-            Self::Resource(_) => "resource",
-            Self::Role(_) => "role",
-            Self::User(_) => "user",
-            Self::Group(_) => "group",
-            Self::GroupMember(..) => "group_member",
-            Self::Organization(_) => "organization",
-            Self::Department(_) => "department",
-            Self::DepartmentMember(..) => "department_member",
-            Self::RoleAssignment(..) => "role_assignment",
-            Self::Grant(..) => "grant",
+            Self::Namespace(_) => record_kinds::NAMESPACE,
+            Self::Resource(_) => record_kinds::RESOURCE,
+            Self::Role(_) => record_kinds::ROLE,
+            Self::User(_) => record_kinds::USER,
+            Self::Group(_) => record_kinds::GROUP,
+            Self::GroupMember(..) => record_kinds::GROUP_MEMBER,
+            Self::Organization(_) => record_kinds::ORGANIZATION,
+            Self::Department(_) => record_kinds::DEPARTMENT,
+            Self::DepartmentMember(..) => record_kinds::DEPARTMENT_MEMBER,
+            Self::RoleAssignment(..) => record_kinds::ROLE_ASSIGNMENT,
+            Self::Grant(..) => record_kinds::GRANT,
         }
     }
 

@@ -4,16 +4,13 @@ use anyhow::{bail, Context, Result};
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use portcullis_core::ids::PoolId;
-use portcullis_core::Mutation;
-use portcullis_service::{MasterKey, Service};
+use portcullis_service::{read_import, MasterKey, Service};
 use portcullis_store::{PgStore, SqliteStore, Store};
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::mpsc;
 
 #[derive(Parser)]
 #[command(
@@ -76,9 +73,6 @@ struct ImportArgs {
     /// Create a pool with this name (and its first access key, printed once) and import into it.
     #[arg(long)]
     new_pool: Option<String>,
-    /// Records per commit (one transaction and one changelog entry each).
-    #[arg(long, default_value_t = 50_000)]
-    batch: usize,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -169,61 +163,49 @@ async fn create_pool(service: &Service, name: &str, json: bool) -> Result<PoolId
     Ok(pool)
 }
 
+/// Parses the whole file first (a bad line stops the import before anything is written), then
+/// writes it in one transaction.
 async fn import(args: ImportArgs) -> Result<()> {
     let service = open_service(&args.data).await?;
+    if let Some(id) = &args.pool {
+        if service.pool(id).await?.is_none() {
+            bail!("no user pool {id}");
+        }
+    }
+    let started = Instant::now();
+    let file = File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let reading =
+        progress_bar(file.metadata()?.len(), "reading {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}");
+    let rows = tokio::task::spawn_blocking({
+        let reading = reading.clone();
+        move || read_import(file, &|bytes| reading.set_position(bytes))
+    })
+    .await?
+    .with_context(|| format!("cannot import {}", args.file.display()))?;
+    reading.finish_and_clear();
+    let read_seconds = started.elapsed().as_secs_f64();
     let id = match (&args.pool, &args.new_pool) {
         (Some(id), _) => id.clone(),
         (None, Some(name)) => create_pool(&service, name, false).await?.to_string(),
         (None, None) => unreachable!("clap requires --pool or --new-pool"),
     };
     let Some(pool) = service.pool(&id).await? else { bail!("no user pool {id}") };
-    let file = File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
-    let progress = ProgressBar::new(file.metadata()?.len()).with_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-            .expect("the template is valid"),
-    );
-    // Lines are parsed on a blocking thread while the previous batch commits.
-    let (sender, mut batches) = mpsc::channel(2);
-    let batch_size = args.batch.max(1);
-    let reader = tokio::task::spawn_blocking({
-        let progress = progress.clone();
-        move || read_batches(BufReader::new(progress.wrap_read(file)), batch_size, &sender)
-    });
-    let started = Instant::now();
-    let mut records = 0;
-    while let Some(batch) = batches.recv().await {
-        records += batch.len();
-        service.import_batch(&pool, batch).await?;
-    }
-    reader.await??;
-    progress.finish_and_clear();
+    let records = rows.len();
+    let writing = progress_bar(records as u64, "writing {bar:40} {pos}/{len} records, eta {eta}");
+    service.import(&pool, rows, &|written| writing.set_position(written as u64)).await?;
+    writing.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "imported {records} records into {} in {seconds:.1} s ({:.0} records/s)",
+        "imported {records} records into {} in {seconds:.1} s ({:.0} records/s; reading {read_seconds:.1} s, writing {:.1} s)",
         pool.id,
-        records as f64 / seconds.max(1e-9)
+        records as f64 / seconds.max(1e-9),
+        seconds - read_seconds
     );
     Ok(())
 }
 
-/// Parses `input` into batches of `size` mutations and sends them until the input ends or the
-/// receiver is gone (the import failed, and reports why).
-fn read_batches(input: impl BufRead, size: usize, sink: &mpsc::Sender<Vec<Mutation>>) -> Result<()> {
-    let mut batch = Vec::with_capacity(size);
-    for (number, line) in input.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        batch.push(serde_json::from_str(&line).with_context(|| format!("line {}", number + 1))?);
-        if batch.len() == size && sink.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(size))).is_err() {
-            return Ok(());
-        }
-    }
-    if !batch.is_empty() {
-        let _ = sink.blocking_send(batch);
-    }
-    Ok(())
+fn progress_bar(length: u64, template: &str) -> ProgressBar {
+    ProgressBar::new(length).with_style(ProgressStyle::with_template(template).expect("the template is valid"))
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {

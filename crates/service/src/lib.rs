@@ -10,6 +10,7 @@ mod pools;
 mod secrets;
 
 pub use ids::TimeOrderedIds;
+pub use import::{read_import, ImportError};
 pub use keys::{AccessKey, ResolvedKey};
 pub use pools::PoolHandle;
 pub use secrets::{MasterKey, SecretError};

@@ -8,7 +8,7 @@ use parking_lot::RwLock;
 use portcullis_core::ids::{OpContext, PoolId};
 use portcullis_core::ops::{namespaces, Plan};
 use portcullis_core::{Mutation, PoolState};
-use portcullis_store::{LoadedPool, PoolRecord, Store, StoreError};
+use portcullis_store::{ChangeBody, LoadedPool, PoolRecord, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -112,6 +112,11 @@ impl Service {
         Ok(self.pools.write().entry(id.clone()).or_insert(handle).clone())
     }
 
+    /// Drops the pool from memory; its next use loads it from the store again.
+    pub(crate) fn unload(&self, id: &PoolId) {
+        self.pools.write().remove(id);
+    }
+
     /// The pool if it is already in memory (no store access).
     pub fn loaded(&self, id: &str) -> Option<Arc<PoolHandle>> {
         self.pools.read().get(id).cloned()
@@ -184,20 +189,31 @@ impl Service {
     }
 
     /// [`Service::catch_up`] for a caller that holds the pool's writer lock. Replays the
-    /// changelog; rebuilds the pool from the store instead when it is too far behind or the
-    /// changelog does not continue exactly where memory stands (a gap would corrupt the state).
-    async fn catch_up_locked(&self, pool: &PoolHandle) -> ServiceResult<()> {
+    /// changelog; rebuilds the pool from the store instead when it is too far behind, when a
+    /// change is a bulk import (its records are not in the changelog), or when the changelog
+    /// does not continue exactly where memory stands (a gap would corrupt the state).
+    pub(crate) async fn catch_up_locked(&self, pool: &PoolHandle) -> ServiceResult<()> {
         let from = pool.revision();
         let changes = self.store.changes_since(&pool.id, from, MAX_REPLAY + 1).await?;
         let contiguous = changes.iter().zip(from + 1..).all(|(change, expected)| change.revision == expected);
-        if changes.len() > MAX_REPLAY || !contiguous {
-            tracing::info!(pool = %pool.id, from, behind = changes.len(), contiguous, "rebuilding pool from the store");
-            pool.replace(self.store.load_pool(&pool.id).await?);
-            return Ok(());
-        }
-        let mut applied = pool.state.write();
-        for change in changes {
-            pool.apply(&mut applied, change.revision, change.mutations);
+        let replayable: Option<Vec<(u64, Vec<Mutation>)>> = changes
+            .into_iter()
+            .map(|change| match change.body {
+                ChangeBody::Mutations(mutations) => Some((change.revision, mutations)),
+                ChangeBody::BulkImport => None,
+            })
+            .collect();
+        match replayable {
+            Some(changes) if changes.len() <= MAX_REPLAY && contiguous => {
+                let mut applied = pool.state.write();
+                for (revision, mutations) in changes {
+                    pool.apply(&mut applied, revision, mutations);
+                }
+            }
+            _ => {
+                tracing::info!(pool = %pool.id, from, contiguous, "rebuilding pool from the store");
+                pool.replace(self.store.load_pool(&pool.id).await?);
+            }
         }
         Ok(())
     }

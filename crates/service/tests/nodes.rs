@@ -3,7 +3,7 @@
 
 use portcullis_core::codes::NamespaceCode;
 use portcullis_core::ops::namespaces::{self, NewNamespace};
-use portcullis_service::{MasterKey, PoolHandle, Service};
+use portcullis_service::{read_import, MasterKey, PoolHandle, Service};
 use portcullis_store::testing::TestDatabase;
 use portcullis_store::PgStore;
 use std::sync::Arc;
@@ -112,4 +112,31 @@ async fn a_gap_in_the_changelog_rebuilds_the_pool_instead_of_skipping_a_change()
     b.catch_up(&on_b).await.unwrap();
     assert_eq!(on_b.revision(), last);
     assert!(has_namespace(&on_b, "books") && has_namespace(&on_b, "films"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bulk_import_on_one_node_is_loaded_by_the_others() {
+    let Some(database) = TestDatabase::create("a_bulk_import_on_one_node_is_loaded_by_the_others").await else {
+        return;
+    };
+    let (a, b) = (node(database.url()).await, node(database.url()).await);
+    let id = a.create_pool("shared", None).await.unwrap();
+    let on_a = a.pool(id.as_str()).await.unwrap().unwrap();
+    let on_b = followed_pool(&b, id.as_str()).await;
+    let revision = create_namespace(&b, &on_b, "books").await;
+    assert!(on_a.wait_for_revision(revision, PROPAGATION).await);
+
+    let lines = r#"{"Put":{"Namespace":{"id":"100000000000000000000000","numeric_id":7,"code":"films","name":"films","description":null,"created_at":0,"updated_at":0}}}"#;
+    let rows = read_import(lines.as_bytes(), &|_| ()).unwrap();
+    let imported = a.import(&on_a, rows, &|_| ()).await.unwrap();
+    assert_eq!(imported, revision + 1);
+    assert!(on_b.wait_for_revision(imported, PROPAGATION).await, "b follows the import");
+    assert!(has_namespace(&on_b, "films") && has_namespace(&on_b, "books"), "b reloaded the pool from the records");
+    // a unloaded the pool and loads the imported records on its next use.
+    let reloaded = a.pool(id.as_str()).await.unwrap().unwrap();
+    assert_eq!(reloaded.revision(), imported);
+    assert!(has_namespace(&reloaded, "films"));
+    // Writes go on from the imported revision on both nodes.
+    let after = create_namespace(&b, &on_b, "music").await;
+    assert!(reloaded.wait_for_revision(after, PROPAGATION).await && has_namespace(&reloaded, "music"));
 }

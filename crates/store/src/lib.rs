@@ -13,6 +13,7 @@ pub mod testing;
 use async_trait::async_trait;
 use portcullis_core::ids::PoolId;
 use portcullis_core::{Mutation, Record};
+use rayon::slice::ParallelSliceMut;
 use thiserror::Error;
 
 pub use postgres::PgStore;
@@ -79,8 +80,120 @@ pub struct LoadedPool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub revision: u64,
-    pub mutations: Vec<Mutation>,
+    pub body: ChangeBody,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeBody {
+    /// The mutations, to be applied in order.
+    Mutations(Vec<Mutation>),
+    /// A bulk import ([`Store::import`]): too many records to repeat in the changelog, so a node
+    /// holding the pool reloads it from the records.
+    BulkImport,
+}
+
+/// One record row to write: its kind and encoded key, and its JSON body (`None` deletes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowWrite {
+    pub kind: &'static str,
+    pub key: String,
+    pub body: Option<String>,
+}
+
+impl RowWrite {
+    pub fn of(mutation: &Mutation) -> Self {
+        match mutation {
+            Mutation::Put(record) => Self::put(record),
+            Mutation::Delete(key) => Self { kind: key.kind(), key: key.encode(), body: None },
+        }
+    }
+
+    pub fn put(record: &Record) -> Self {
+        let key = record.key();
+        Self { kind: key.kind(), key: key.encode(), body: Some(encode_record(record)) }
+    }
+
+    /// The order of [`RecordRows`]: by kind, then key.
+    fn order(&self, other: &Self) -> std::cmp::Ordering {
+        (self.kind, &self.key).cmp(&(other.kind, &other.key))
+    }
+
+    /// The record a put writes; `None` for a delete.
+    pub fn record(&self) -> Option<StoreResult<Record>> {
+        self.body.as_deref().map(decode_record)
+    }
+}
+
+/// The rows a change writes: each key once, with its last write, in (kind, key) order, so that
+/// no statement touches a row twice and a bulk import into a new pool appends to the table's
+/// B-tree instead of inserting all over it.
+#[derive(Debug, Default)]
+pub struct RecordRows(Vec<RowWrite>);
+
+impl RecordRows {
+    /// Sorts `writes` (on every core) and keeps each key's last write.
+    pub fn new(mut writes: Vec<RowWrite>) -> Self {
+        // Stable, so that writes of one key stay in their given order.
+        writes.par_sort_by(RowWrite::order);
+        writes.dedup_by(|next, kept| {
+            let same = next.kind == kept.kind && next.key == kept.key;
+            if same {
+                std::mem::swap(next, kept);
+            }
+            same
+        });
+        Self(writes)
+    }
+
+    pub fn from_mutations(mutations: &[Mutation]) -> Self {
+        Self::new(mutations.iter().map(RowWrite::of).collect())
+    }
+
+    pub fn rows(&self) -> &[RowWrite] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds `write` as if it came before every row: where a row of its key exists, that row
+    /// stays. Returns whether it was added.
+    pub fn insert_before(&mut self, write: RowWrite) -> bool {
+        match self.position(write.kind, &write.key) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, write);
+                true
+            }
+        }
+    }
+
+    /// Removes the row of this key, if there is one.
+    pub fn remove(&mut self, kind: &str, key: &str) {
+        if let Ok(at) = self.position(kind, key) {
+            self.0.remove(at);
+        }
+    }
+
+    /// The rows of one kind.
+    pub fn of_kind(&self, kind: &str) -> &[RowWrite] {
+        let start = self.0.partition_point(|row| row.kind < kind);
+        let end = start + self.0[start..].partition_point(|row| row.kind == kind);
+        &self.0[start..end]
+    }
+
+    fn position(&self, kind: &str, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|row| (row.kind, row.key.as_str()).cmp(&(kind, key)))
+    }
+}
+
+/// Told how many rows of an import have been written so far.
+pub type ImportProgress<'a> = &'a (dyn Fn(usize) + Send + Sync);
 
 /// What a [`ChangeFeed`] reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +239,17 @@ pub trait Store: Send + Sync + 'static {
         mutations: &[Mutation],
         now_ms: i64,
     ) -> StoreResult<u64>;
+    /// Writes `rows` as revision `expected_revision + 1`, in one transaction (all of them or, on
+    /// any failure, none), recorded in the changelog as [`ChangeBody::BulkImport`]; fails with
+    /// [`StoreError::Conflict`] if the pool is no longer at `expected_revision`.
+    async fn import(
+        &self,
+        pool: &PoolId,
+        expected_revision: u64,
+        rows: &RecordRows,
+        now_ms: i64,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<u64>;
     /// At most `limit` changes after `revision`, in order.
     async fn changes_since(&self, pool: &PoolId, revision: u64, limit: usize) -> StoreResult<Vec<Change>>;
     /// Every pool's current revision, so a follower can find what it missed in one query.
@@ -168,10 +292,28 @@ fn key_from_row((id, pool, secret_ciphertext, created_at, revoked_at): KeyRow) -
     AccessKeyRecord { id, pool: PoolId::from_stored(pool), secret_ciphertext, created_at, revoked_at }
 }
 
-type ChangeRow = (i64, String);
+const CHANGE_COLUMNS: &str = "revision, mutations, bulk_import";
+type ChangeRow = (i64, String, bool);
 
-fn change_from_row((revision, mutations): ChangeRow) -> StoreResult<Change> {
-    Ok(Change { revision: revision as u64, mutations: decode_mutations(&mutations)? })
+fn change_from_row((revision, mutations, bulk_import): ChangeRow) -> StoreResult<Change> {
+    let body = if bulk_import { ChangeBody::BulkImport } else { ChangeBody::Mutations(decode_mutations(&mutations)?) };
+    Ok(Change { revision: revision as u64, body })
+}
+
+/// What the changelog row of a change holds: its mutations, or nothing for a bulk import.
+enum ChangelogEntry<'a> {
+    Mutations(&'a [Mutation]),
+    BulkImport,
+}
+
+impl ChangelogEntry<'_> {
+    /// The `mutations` and `bulk_import` columns.
+    fn columns(&self) -> (String, bool) {
+        match self {
+            Self::Mutations(mutations) => (encode_mutations(mutations), false),
+            Self::BulkImport => ("[]".to_owned(), true),
+        }
+    }
 }
 
 type RevisionRow = (String, i64);

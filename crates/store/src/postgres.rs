@@ -5,7 +5,6 @@
 
 use super::*;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -42,17 +41,23 @@ impl PgStore {
         tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
         pool: &PoolId,
         revision: u64,
-        mutations: &[Mutation],
+        rows: &RecordRows,
+        entry: ChangelogEntry<'_>,
         now_ms: i64,
+        progress: ImportProgress<'_>,
     ) -> StoreResult<()> {
-        Self::apply_rows(tx, pool, mutations).await?;
-        sqlx::query("INSERT INTO changelog (pool_id, revision, mutations, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(pool.as_str())
-            .bind(revision as i64)
-            .bind(encode_mutations(mutations))
-            .bind(now_ms)
-            .execute(&mut **tx)
-            .await?;
+        Self::write_rows(tx, pool, rows, progress).await?;
+        let (mutations, bulk_import) = entry.columns();
+        sqlx::query(
+            "INSERT INTO changelog (pool_id, revision, mutations, bulk_import, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(pool.as_str())
+        .bind(revision as i64)
+        .bind(mutations)
+        .bind(bulk_import)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(format!("{pool}:{revision}"))
@@ -61,63 +66,93 @@ impl PgStore {
         Ok(())
     }
 
-    /// Upserts and deletes the rows in two statements (a round trip to the server per record
-    /// would dominate large batches). Only each key's last mutation matters for the rows.
-    async fn apply_rows(
+    /// Upserts and deletes the rows with one statement per [`ROWS_PER_STATEMENT`] rows (a round
+    /// trip to the server per record would dominate large changes). The rows are unique by key,
+    /// as one upsert may not touch a row twice.
+    async fn write_rows(
         tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
         pool: &PoolId,
-        mutations: &[Mutation],
+        rows: &RecordRows,
+        progress: ImportProgress<'_>,
     ) -> StoreResult<()> {
-        let mut last: HashMap<(&'static str, String), Option<&Record>> = HashMap::new();
-        for mutation in mutations {
-            let (key, body) = match mutation {
-                Mutation::Put(record) => (record.key(), Some(record)),
-                Mutation::Delete(key) => (key.clone(), None),
-            };
-            last.insert((key.kind(), key.encode()), body);
-        }
-        let (mut put_kinds, mut put_keys, mut put_bodies) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut delete_kinds, mut delete_keys) = (Vec::new(), Vec::new());
-        for ((kind, key), body) in last {
-            match body {
-                Some(record) => {
-                    put_kinds.push(kind);
-                    put_keys.push(key);
-                    put_bodies.push(encode_record(record));
-                }
-                None => {
-                    delete_kinds.push(kind);
-                    delete_keys.push(key);
+        let mut written = 0;
+        for chunk in rows.rows().chunks(ROWS_PER_STATEMENT) {
+            let (mut put_kinds, mut put_keys, mut put_bodies) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut delete_kinds, mut delete_keys) = (Vec::new(), Vec::new());
+            for row in chunk {
+                match &row.body {
+                    Some(body) => {
+                        put_kinds.push(row.kind);
+                        put_keys.push(row.key.as_str());
+                        put_bodies.push(body.as_str());
+                    }
+                    None => {
+                        delete_kinds.push(row.kind);
+                        delete_keys.push(row.key.as_str());
+                    }
                 }
             }
-        }
-        if !put_keys.is_empty() {
-            sqlx::query(
-                "INSERT INTO records (pool_id, kind, key, body) \
-                 SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[]) \
-                 ON CONFLICT (pool_id, kind, key) DO UPDATE SET body = EXCLUDED.body",
-            )
-            .bind(pool.as_str())
-            .bind(&put_kinds)
-            .bind(&put_keys)
-            .bind(&put_bodies)
-            .execute(&mut **tx)
-            .await?;
-        }
-        if !delete_keys.is_empty() {
-            sqlx::query(
-                "DELETE FROM records WHERE pool_id = $1 \
-                 AND (kind, key) IN (SELECT * FROM UNNEST($2::text[], $3::text[]))",
-            )
-            .bind(pool.as_str())
-            .bind(&delete_kinds)
-            .bind(&delete_keys)
-            .execute(&mut **tx)
-            .await?;
+            if !put_keys.is_empty() {
+                sqlx::query(
+                    "INSERT INTO records (pool_id, kind, key, body) \
+                     SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[]) \
+                     ON CONFLICT (pool_id, kind, key) DO UPDATE SET body = EXCLUDED.body",
+                )
+                .bind(pool.as_str())
+                .bind(&put_kinds)
+                .bind(&put_keys)
+                .bind(&put_bodies)
+                .execute(&mut **tx)
+                .await?;
+            }
+            if !delete_keys.is_empty() {
+                sqlx::query(
+                    "DELETE FROM records WHERE pool_id = $1 \
+                     AND (kind, key) IN (SELECT * FROM UNNEST($2::text[], $3::text[]))",
+                )
+                .bind(pool.as_str())
+                .bind(&delete_kinds)
+                .bind(&delete_keys)
+                .execute(&mut **tx)
+                .await?;
+            }
+            written += chunk.len();
+            progress(written);
         }
         Ok(())
     }
+
+    /// Checks and bumps the pool's revision inside `tx`, failing as [`Store::commit`] says.
+    async fn bump_revision(
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        pool: &PoolId,
+        expected_revision: u64,
+    ) -> StoreResult<u64> {
+        let next = expected_revision + 1;
+        // A concurrent commit holds the row lock until it ends; this UPDATE then re-reads the
+        // row, finds the revision moved on and matches nothing.
+        let bumped = sqlx::query("UPDATE pools SET revision = $1 WHERE id = $2 AND revision = $3")
+            .bind(next as i64)
+            .bind(pool.as_str())
+            .bind(expected_revision as i64)
+            .execute(&mut **tx)
+            .await?;
+        if bumped.rows_affected() != 1 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT revision FROM pools WHERE id = $1")
+                .bind(pool.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+            return Err(match current {
+                Some(current) => StoreError::Conflict { current: current as u64 },
+                None => StoreError::UnknownPool(pool.to_string()),
+            });
+        }
+        Ok(next)
+    }
 }
+
+/// Rows per upsert statement, keeping each statement's arrays to a few megabytes.
+const ROWS_PER_STATEMENT: usize = 10_000;
 
 #[async_trait]
 impl Store for PgStore {
@@ -129,7 +164,8 @@ impl Store for PgStore {
             .bind(pool.created_at)
             .execute(&mut *tx)
             .await?;
-        Self::record_change(&mut tx, &pool.id, 1, initial, now_ms).await?;
+        let rows = RecordRows::from_mutations(initial);
+        Self::record_change(&mut tx, &pool.id, 1, &rows, ChangelogEntry::Mutations(initial), now_ms, &|_| ()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -217,40 +253,39 @@ impl Store for PgStore {
         mutations: &[Mutation],
         now_ms: i64,
     ) -> StoreResult<u64> {
-        let next = expected_revision + 1;
+        let rows = RecordRows::from_mutations(mutations);
         let mut tx = self.db.begin().await?;
-        // A concurrent commit holds the row lock until it ends; this UPDATE then re-reads the
-        // row, finds the revision moved on and matches nothing.
-        let bumped = sqlx::query("UPDATE pools SET revision = $1 WHERE id = $2 AND revision = $3")
-            .bind(next as i64)
-            .bind(pool.as_str())
-            .bind(expected_revision as i64)
-            .execute(&mut *tx)
-            .await?;
-        if bumped.rows_affected() != 1 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT revision FROM pools WHERE id = $1")
-                .bind(pool.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            return Err(match current {
-                Some(current) => StoreError::Conflict { current: current as u64 },
-                None => StoreError::UnknownPool(pool.to_string()),
-            });
-        }
-        Self::record_change(&mut tx, pool, next, mutations, now_ms).await?;
+        let next = Self::bump_revision(&mut tx, pool, expected_revision).await?;
+        Self::record_change(&mut tx, pool, next, &rows, ChangelogEntry::Mutations(mutations), now_ms, &|_| ()).await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    async fn import(
+        &self,
+        pool: &PoolId,
+        expected_revision: u64,
+        rows: &RecordRows,
+        now_ms: i64,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.db.begin().await?;
+        let next = Self::bump_revision(&mut tx, pool, expected_revision).await?;
+        Self::record_change(&mut tx, pool, next, rows, ChangelogEntry::BulkImport, now_ms, progress).await?;
         tx.commit().await?;
         Ok(next)
     }
 
     async fn changes_since(&self, pool: &PoolId, revision: u64, limit: usize) -> StoreResult<Vec<Change>> {
-        let rows: Vec<ChangeRow> = sqlx::query_as(
-            "SELECT revision, mutations FROM changelog WHERE pool_id = $1 AND revision > $2 ORDER BY revision LIMIT $3",
-        )
-        .bind(pool.as_str())
-        .bind(revision as i64)
-        .bind(limit as i64)
-        .fetch_all(&self.db)
-        .await?;
+        let sql = format!(
+            "SELECT {CHANGE_COLUMNS} FROM changelog WHERE pool_id = $1 AND revision > $2 ORDER BY revision LIMIT $3"
+        );
+        let rows: Vec<ChangeRow> = sqlx::query_as(&sql)
+            .bind(pool.as_str())
+            .bind(revision as i64)
+            .bind(limit as i64)
+            .fetch_all(&self.db)
+            .await?;
         rows.into_iter().map(change_from_row).collect()
     }
 

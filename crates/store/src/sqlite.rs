@@ -4,7 +4,7 @@
 use super::*;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,7 +12,16 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct SqliteStore {
     db: SqlitePool,
+    /// Kept to open the dedicated connection of [`Store::import`].
+    options: SqliteConnectOptions,
 }
+
+/// Page cache of the pool's connections, in KiB: loading a pool reads the records table in key
+/// order, once, so a larger cache would only add to the server's memory.
+const CACHE_KIB: i64 = 16 * 1024;
+/// Page cache of an import's connection, in KiB: an import appends to the right edge of the
+/// table's B-tree, whose pages it dirties again and again, so they should stay in memory.
+const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 
 impl SqliteStore {
     /// Opens (creating if needed) `portcullis.db` in `data_dir` and applies migrations.
@@ -24,48 +33,108 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
-            // 64 MiB of page cache per connection (the default is 2 MiB): bulk imports and
-            // start-up scans touch far more pages than that.
-            .pragma("cache_size", "-65536");
-        let db = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            .pragma("cache_size", format!("-{CACHE_KIB}"))
+            // Only for a new database (SQLite fixes the page size when it creates the file):
+            // 16 KiB pages make a bulk import ~15% faster than 4 KiB ones (fewer B-tree splits).
+            .page_size(16384)
+            // Checkpoints leave the WAL file at its largest size unless told otherwise, which
+            // after a bulk import is the size of the import.
+            .pragma("journal_size_limit", (64 << 20).to_string());
+        let db = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&db).await?;
-        Ok(Self { db })
+        Ok(Self { db, options })
     }
 
-    /// Writes the records `mutations` put or delete, in order. Consecutive puts go in multi-row
-    /// statements of [`PUT_ROWS`] rows, so a bulk import is not one statement per record.
-    async fn apply_rows(
+    /// Commits one change: checks and bumps the revision, writes the rows and the changelog
+    /// entry, in one transaction.
+    async fn record_change(
+        connection: &mut SqliteConnection,
+        pool: &PoolId,
+        expected_revision: u64,
+        rows: &RecordRows,
+        entry: ChangelogEntry<'_>,
+        now_ms: i64,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<u64> {
+        let next = expected_revision + 1;
+        let mut tx = connection.begin().await?;
+        let bumped = sqlx::query("UPDATE pools SET revision = ? WHERE id = ? AND revision = ?")
+            .bind(next as i64)
+            .bind(pool.as_str())
+            .bind(expected_revision as i64)
+            .execute(&mut *tx)
+            .await?;
+        if bumped.rows_affected() != 1 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT revision FROM pools WHERE id = ?")
+                .bind(pool.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match current {
+                Some(current) => StoreError::Conflict { current: current as u64 },
+                None => StoreError::UnknownPool(pool.to_string()),
+            });
+        }
+        Self::write_rows(&mut tx, pool, rows, progress).await?;
+        Self::append_changelog(&mut tx, pool, next, entry, now_ms).await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Writes the rows in order. Consecutive puts go in multi-row statements of [`PUT_ROWS`]
+    /// rows, so a bulk import is not one statement per record.
+    async fn write_rows(
         tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
         pool: &PoolId,
-        mutations: &[Mutation],
+        rows: &RecordRows,
+        progress: ImportProgress<'_>,
     ) -> StoreResult<()> {
-        let mut rest = mutations;
+        let all = rows.rows();
+        let mut rest = all;
         while let Some(first) = rest.first() {
-            if let Mutation::Delete(key) = first {
+            if first.body.is_none() {
                 sqlx::query("DELETE FROM records WHERE pool_id = ? AND kind = ? AND key = ?")
                     .bind(pool.as_str())
-                    .bind(key.kind())
-                    .bind(key.encode())
+                    .bind(first.kind)
+                    .bind(first.key.as_str())
                     .execute(&mut **tx)
                     .await?;
                 rest = &rest[1..];
                 continue;
             }
-            let puts = rest.iter().take(PUT_ROWS).take_while(|m| matches!(m, Mutation::Put(_))).count();
+            let puts = rest.iter().take(PUT_ROWS).take_while(|row| row.body.is_some()).count();
             let sql = format!(
                 "INSERT OR REPLACE INTO records (pool_id, kind, key, body) VALUES {}",
                 vec!["(?, ?, ?, ?)"; puts].join(", ")
             );
             let mut query = sqlx::query(&sql);
-            for mutation in &rest[..puts] {
-                if let Mutation::Put(record) = mutation {
-                    let key = record.key();
-                    query = query.bind(pool.as_str()).bind(key.kind()).bind(key.encode()).bind(encode_record(record));
-                }
+            for row in &rest[..puts] {
+                query = query.bind(pool.as_str()).bind(row.kind).bind(row.key.as_str()).bind(row.body.as_deref());
             }
             query.execute(&mut **tx).await?;
             rest = &rest[puts..];
+            progress(all.len() - rest.len());
         }
+        Ok(())
+    }
+
+    async fn append_changelog(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        pool: &PoolId,
+        revision: u64,
+        entry: ChangelogEntry<'_>,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let (mutations, bulk_import) = entry.columns();
+        sqlx::query(
+            "INSERT INTO changelog (pool_id, revision, mutations, bulk_import, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(pool.as_str())
+        .bind(revision as i64)
+        .bind(mutations)
+        .bind(bulk_import)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 }
@@ -83,13 +152,8 @@ impl Store for SqliteStore {
             .bind(pool.created_at)
             .execute(&mut *tx)
             .await?;
-        Self::apply_rows(&mut tx, &pool.id, initial).await?;
-        sqlx::query("INSERT INTO changelog (pool_id, revision, mutations, created_at) VALUES (?, 1, ?, ?)")
-            .bind(pool.id.as_str())
-            .bind(encode_mutations(initial))
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
+        Self::write_rows(&mut tx, &pool.id, &RecordRows::from_mutations(initial), &|_| ()).await?;
+        Self::append_changelog(&mut tx, &pool.id, 1, ChangelogEntry::Mutations(initial), now_ms).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -178,46 +242,49 @@ impl Store for SqliteStore {
         mutations: &[Mutation],
         now_ms: i64,
     ) -> StoreResult<u64> {
-        let next = expected_revision + 1;
-        let mut tx = self.db.begin().await?;
-        let bumped = sqlx::query("UPDATE pools SET revision = ? WHERE id = ? AND revision = ?")
-            .bind(next as i64)
-            .bind(pool.as_str())
-            .bind(expected_revision as i64)
-            .execute(&mut *tx)
-            .await?;
-        if bumped.rows_affected() != 1 {
-            let current: Option<i64> = sqlx::query("SELECT revision FROM pools WHERE id = ?")
-                .bind(pool.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|row| row.get("revision"));
-            return Err(match current {
-                Some(current) => StoreError::Conflict { current: current as u64 },
-                None => StoreError::UnknownPool(pool.to_string()),
-            });
+        let rows = RecordRows::from_mutations(mutations);
+        let entry = ChangelogEntry::Mutations(mutations);
+        Self::record_change(&mut *self.db.acquire().await?, pool, expected_revision, &rows, entry, now_ms, &|_| ())
+            .await
+    }
+
+    async fn import(
+        &self,
+        pool: &PoolId,
+        expected_revision: u64,
+        rows: &RecordRows,
+        now_ms: i64,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<u64> {
+        let options = self.options.clone().pragma("cache_size", format!("-{IMPORT_CACHE_KIB}"));
+        let mut connection = SqliteConnection::connect_with(&options).await?;
+        let committed = Self::record_change(
+            &mut connection,
+            pool,
+            expected_revision,
+            rows,
+            ChangelogEntry::BulkImport,
+            now_ms,
+            progress,
+        )
+        .await;
+        if let Err(error) = connection.close().await {
+            // The outcome is already decided; SQLite recovers an unclean close on next open.
+            tracing::warn!(%error, "cannot close the import's connection");
         }
-        Self::apply_rows(&mut tx, pool, mutations).await?;
-        sqlx::query("INSERT INTO changelog (pool_id, revision, mutations, created_at) VALUES (?, ?, ?, ?)")
-            .bind(pool.as_str())
-            .bind(next as i64)
-            .bind(encode_mutations(mutations))
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(next)
+        committed
     }
 
     async fn changes_since(&self, pool: &PoolId, revision: u64, limit: usize) -> StoreResult<Vec<Change>> {
-        let rows: Vec<ChangeRow> = sqlx::query_as(
-            "SELECT revision, mutations FROM changelog WHERE pool_id = ? AND revision > ? ORDER BY revision LIMIT ?",
-        )
-        .bind(pool.as_str())
-        .bind(revision as i64)
-        .bind(limit as i64)
-        .fetch_all(&self.db)
-        .await?;
+        let sql = format!(
+            "SELECT {CHANGE_COLUMNS} FROM changelog WHERE pool_id = ? AND revision > ? ORDER BY revision LIMIT ?"
+        );
+        let rows: Vec<ChangeRow> = sqlx::query_as(&sql)
+            .bind(pool.as_str())
+            .bind(revision as i64)
+            .bind(limit as i64)
+            .fetch_all(&self.db)
+            .await?;
         rows.into_iter().map(change_from_row).collect()
     }
 

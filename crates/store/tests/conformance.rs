@@ -7,7 +7,10 @@ use portcullis_core::ids::{NamespaceId, PoolId};
 use portcullis_core::model::Namespace;
 use portcullis_core::{Mutation, Record, RecordKey};
 use portcullis_store::testing::TestDatabase;
-use portcullis_store::{AccessKeyRecord, ChangeNotice, PgStore, PoolRecord, SqliteStore, Store, StoreError};
+use portcullis_store::{
+    AccessKeyRecord, Change, ChangeBody, ChangeNotice, PgStore, PoolRecord, RecordRows, RowWrite, SqliteStore, Store,
+    StoreError,
+};
 use std::time::Duration;
 
 fn pool(id: &str) -> PoolRecord {
@@ -68,8 +71,8 @@ async fn the_changelog_replays_every_commit_in_order(store: &dyn Store) {
     store.commit(&id, 1, &second, 2).await.unwrap();
     let changes = store.changes_since(&id, 0, 100).await.unwrap();
     assert_eq!(changes.iter().map(|c| c.revision).collect::<Vec<_>>(), [1, 2]);
-    assert_eq!(changes[0].mutations, first);
-    assert_eq!(changes[1].mutations, second);
+    assert_eq!(changes[0].body, ChangeBody::Mutations(first));
+    assert_eq!(changes[1].body, ChangeBody::Mutations(second));
     assert_eq!(store.changes_since(&id, 1, 100).await.unwrap().len(), 1);
     assert!(store.changes_since(&id, 2, 100).await.unwrap().is_empty());
 }
@@ -96,6 +99,49 @@ async fn a_batch_with_several_mutations_of_one_key_keeps_the_last(store: &dyn St
     assert_eq!(store.load_pool(&id).await.unwrap().records, vec![namespace("n1", "b")]);
     store.commit(&id, 2, &[Mutation::Put(namespace("n1", "c")), delete()], 3).await.unwrap();
     assert!(store.load_pool(&id).await.unwrap().records.is_empty());
+}
+
+fn rows(mutations: &[Mutation]) -> RecordRows {
+    RecordRows::new(mutations.iter().map(RowWrite::of).collect())
+}
+
+async fn an_import_writes_its_rows_as_one_change_logged_without_them(store: &dyn Store) {
+    let id = PoolId::from_stored("p1");
+    store.create_pool(&pool("p1"), &[Mutation::Put(namespace("n0", "default"))], 1).await.unwrap();
+    let delete = Mutation::Delete(RecordKey::Namespace(NamespaceId::from_stored("n0")));
+    let imported = rows(&[
+        Mutation::Put(namespace("n2", "second")),
+        Mutation::Put(namespace("n1", "old")),
+        delete,
+        Mutation::Put(namespace("n1", "first")),
+    ]);
+    let reported = std::sync::Mutex::new(Vec::new());
+    let revision = store.import(&id, 1, &imported, 2, &|written| reported.lock().unwrap().push(written)).await.unwrap();
+    assert_eq!(revision, 2);
+    let loaded = store.load_pool(&id).await.unwrap();
+    assert_eq!(loaded.revision, 2);
+    let mut records = loaded.records;
+    records.sort_by_key(|record| record.key().encode());
+    assert_eq!(records, vec![namespace("n1", "first"), namespace("n2", "second")], "the last write of each key");
+    assert_eq!(reported.into_inner().unwrap().last(), Some(&3), "progress counts every row written");
+    let changes = store.changes_since(&id, 1, 10).await.unwrap();
+    assert_eq!(changes, vec![Change { revision: 2, body: ChangeBody::BulkImport }]);
+    // Later commits are logged as usual after it.
+    store.commit(&id, 2, &[Mutation::Put(namespace("n3", "third"))], 3).await.unwrap();
+    assert!(matches!(store.changes_since(&id, 2, 10).await.unwrap()[0].body, ChangeBody::Mutations(_)));
+}
+
+async fn a_stale_or_misdirected_import_writes_nothing(store: &dyn Store) {
+    let id = PoolId::from_stored("p1");
+    store.create_pool(&pool("p1"), &[], 1).await.unwrap();
+    store.commit(&id, 1, &[Mutation::Put(namespace("n1", "a"))], 2).await.unwrap();
+    let imported = rows(&[Mutation::Put(namespace("n2", "b"))]);
+    let stale = store.import(&id, 1, &imported, 3, &|_| ()).await;
+    assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })), "{stale:?}");
+    let unknown = store.import(&PoolId::from_stored("p9"), 0, &imported, 3, &|_| ()).await;
+    assert!(matches!(unknown, Err(StoreError::UnknownPool(_))), "{unknown:?}");
+    assert_eq!(store.load_pool(&id).await.unwrap().records, vec![namespace("n1", "a")]);
+    assert_eq!(store.changes_since(&id, 0, 10).await.unwrap().len(), 2);
 }
 
 async fn pools_are_isolated(store: &dyn Store) {
@@ -142,6 +188,8 @@ macro_rules! backend_suite {
                 the_changelog_replays_every_commit_in_order,
                 changes_come_in_bounded_batches_and_revisions_in_one_list,
                 a_batch_with_several_mutations_of_one_key_keeps_the_last,
+                an_import_writes_its_rows_as_one_change_logged_without_them,
+                a_stale_or_misdirected_import_writes_nothing,
                 pools_are_isolated,
                 access_keys_can_be_found_listed_and_revoked,
                 settings_are_initialised_once,
