@@ -137,13 +137,21 @@ fn unique_insert(index: &mut HashMap<String, UserId>, value: &Option<String>, id
 }
 
 impl PoolState {
-    /// Builds a state from stored records (start-up, rebuild).
+    /// Builds a state from records, of which a later one replaces an earlier one of its key.
     pub fn from_records(records: impl IntoIterator<Item = Record>) -> Self {
         let mut state = Self::default();
         for record in records {
             state.put(record);
         }
         state
+    }
+
+    /// Adds records of a pool being loaded from the store, where every key is stored once: none
+    /// of them replaces a record already here, so nothing is looked for to remove first.
+    pub fn insert_loaded(&mut self, records: Vec<Record>) {
+        for record in records {
+            self.insert(record);
+        }
     }
 
     pub fn apply_all<'a>(&mut self, mutations: impl IntoIterator<Item = &'a Mutation>) {
@@ -161,6 +169,11 @@ impl PoolState {
 
     fn put(&mut self, record: Record) {
         self.delete(&record.key());
+        self.insert(record);
+    }
+
+    /// Adds a record whose key is not in the state.
+    fn insert(&mut self, record: Record) {
         match record {
             Record::Namespace(r) => {
                 self.namespace_by_code.insert(r.code.clone(), r.id.clone());

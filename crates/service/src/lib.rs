@@ -6,6 +6,7 @@ mod follower;
 mod ids;
 mod import;
 mod keys;
+mod memory;
 mod pools;
 mod secrets;
 

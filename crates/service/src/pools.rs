@@ -8,7 +8,7 @@ use parking_lot::RwLock;
 use portcullis_core::ids::{OpContext, PoolId};
 use portcullis_core::ops::{namespaces, Plan};
 use portcullis_core::{Mutation, PoolState};
-use portcullis_store::{ChangeBody, LoadedPool, PoolRecord, Store, StoreError};
+use portcullis_store::{ChangeBody, PoolRecord, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,12 +53,12 @@ impl PoolHandle {
         waited.is_ok_and(|reached| reached.is_ok())
     }
 
-    fn new(id: PoolId, loaded: LoadedPool) -> Self {
+    fn new(id: PoolId, (revision, state): (u64, PoolState)) -> Self {
         Self {
             id,
-            state: RwLock::new(Applied { revision: loaded.revision, state: PoolState::from_records(loaded.records) }),
+            state: RwLock::new(Applied { revision, state }),
             writer: tokio::sync::Mutex::new(()),
-            applied: watch::Sender::new(loaded.revision),
+            applied: watch::Sender::new(revision),
         }
     }
 
@@ -73,11 +73,11 @@ impl PoolHandle {
     }
 
     /// Replaces the state with a fresh load of the pool, unless that load is older.
-    fn replace(&self, loaded: LoadedPool) {
+    fn replace(&self, (revision, state): (u64, PoolState)) {
         let mut applied = self.state.write();
-        if loaded.revision >= applied.revision {
-            *applied = Applied { revision: loaded.revision, state: PoolState::from_records(loaded.records) };
-            self.applied.send_replace(loaded.revision);
+        if revision >= applied.revision {
+            *applied = Applied { revision, state };
+            self.applied.send_replace(revision);
         }
     }
 }
@@ -107,8 +107,17 @@ impl Service {
         &self.master
     }
 
+    /// Builds the pool's state from the store, page by page as the store decodes them, so the
+    /// decoded records are never all held beside the state.
+    async fn load_state(&self, id: &PoolId) -> ServiceResult<(u64, PoolState)> {
+        let mut state = PoolState::default();
+        let revision = self.store.load_pool(id, &mut |records| state.insert_loaded(records)).await?;
+        crate::memory::return_freed_memory();
+        Ok((revision, state))
+    }
+
     async fn load(&self, id: &PoolId) -> ServiceResult<Arc<PoolHandle>> {
-        let handle = Arc::new(PoolHandle::new(id.clone(), self.store.load_pool(id).await?));
+        let handle = Arc::new(PoolHandle::new(id.clone(), self.load_state(id).await?));
         Ok(self.pools.write().entry(id.clone()).or_insert(handle).clone())
     }
 
@@ -212,7 +221,7 @@ impl Service {
             }
             _ => {
                 tracing::info!(pool = %pool.id, from, contiguous, "rebuilding pool from the store");
-                pool.replace(self.store.load_pool(&pool.id).await?);
+                pool.replace(self.load_state(&pool.id).await?);
             }
         }
         Ok(())

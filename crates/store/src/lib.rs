@@ -69,11 +69,55 @@ pub struct AccessKeyRecord {
     pub revoked_at: Option<i64>,
 }
 
-/// Everything needed to rebuild a pool in memory.
-#[derive(Debug)]
-pub struct LoadedPool {
-    pub revision: u64,
-    pub records: Vec<Record>,
+/// Receives a pool's records as [`Store::load_pool`] reads them, a page at a time.
+pub type RecordSink<'a> = &'a mut (dyn FnMut(Vec<Record>) + Send);
+
+/// Records per page when loading a pool.
+const LOAD_PAGE_ROWS: usize = 10_000;
+/// Pages being decoded at once while loading: enough to keep every core busy, few enough that
+/// a loading pool holds a few pages of raw bodies, not all of them.
+const PAGES_IN_FLIGHT: usize = 4;
+
+/// Decodes pages of record bodies on rayon's threads while the store reads the next page, and
+/// hands them to the sink in order. A page is the bodies joined by line breaks, which
+/// [`encode_record`] never writes inside a body (JSON escapes them).
+struct PageDecoder<'a> {
+    sink: RecordSink<'a>,
+    decoding: std::collections::VecDeque<tokio::sync::oneshot::Receiver<StoreResult<Vec<Record>>>>,
+}
+
+impl<'a> PageDecoder<'a> {
+    fn new(sink: RecordSink<'a>) -> Self {
+        Self { sink, decoding: Default::default() }
+    }
+
+    async fn push(&mut self, page: String) -> StoreResult<()> {
+        let (decoded, receiver) = tokio::sync::oneshot::channel();
+        rayon::spawn(move || {
+            // The receiver is gone only when the load already failed.
+            let _ = decoded.send(page.split('\n').map(decode_record).collect());
+        });
+        self.decoding.push_back(receiver);
+        while self.decoding.len() > PAGES_IN_FLIGHT {
+            self.deliver_oldest().await?;
+        }
+        Ok(())
+    }
+
+    async fn deliver_oldest(&mut self) -> StoreResult<()> {
+        if let Some(oldest) = self.decoding.pop_front() {
+            let records = oldest.await.map_err(|_| StoreError::Corrupt("a page decoder panicked".to_owned()))??;
+            (self.sink)(records);
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self) -> StoreResult<()> {
+        while !self.decoding.is_empty() {
+            self.deliver_oldest().await?;
+        }
+        Ok(())
+    }
 }
 
 /// One committed change, as read back from the changelog.
@@ -229,7 +273,9 @@ pub trait Store: Send + Sync + 'static {
     /// Stores `value` under `name` unless a value is there already; returns the stored value.
     async fn init_setting(&self, name: &str, value: &[u8]) -> StoreResult<Vec<u8>>;
 
-    async fn load_pool(&self, pool: &PoolId) -> StoreResult<LoadedPool>;
+    /// Hands every record of the pool to `sink`, a page at a time, and returns the revision
+    /// they make up (read in one snapshot).
+    async fn load_pool(&self, pool: &PoolId, sink: RecordSink<'_>) -> StoreResult<u64>;
     /// Commits `mutations` as revision `expected_revision + 1`, or fails with
     /// [`StoreError::Conflict`] if the pool is no longer at `expected_revision`.
     async fn commit(

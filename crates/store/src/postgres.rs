@@ -4,6 +4,7 @@
 //! receive through [`Store::watch`].
 
 use super::*;
+use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -227,7 +228,7 @@ impl Store for PgStore {
         Ok(sqlx::query_scalar("SELECT value FROM settings WHERE name = $1").bind(name).fetch_one(&self.db).await?)
     }
 
-    async fn load_pool(&self, pool: &PoolId) -> StoreResult<LoadedPool> {
+    async fn load_pool(&self, pool: &PoolId, sink: RecordSink<'_>) -> StoreResult<u64> {
         // A snapshot, so the records and the revision describe the same moment even while
         // other nodes commit (READ COMMITTED would let each statement see a different one).
         let mut tx = self.db.begin().await?;
@@ -237,13 +238,30 @@ impl Store for PgStore {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::UnknownPool(pool.to_string()))?;
-        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM records WHERE pool_id = $1")
+        let mut decoder = PageDecoder::new(sink);
+        let mut page = String::new();
+        let mut rows_in_page = 0;
+        let mut bodies = sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE pool_id = $1")
             .bind(pool.as_str())
-            .fetch_all(&mut *tx)
-            .await?;
+            .fetch(&mut *tx);
+        while let Some(body) = bodies.try_next().await? {
+            if rows_in_page > 0 {
+                page.push('\n');
+            }
+            page.push_str(&body);
+            rows_in_page += 1;
+            if rows_in_page == LOAD_PAGE_ROWS {
+                decoder.push(std::mem::take(&mut page)).await?;
+                rows_in_page = 0;
+            }
+        }
+        drop(bodies);
+        if rows_in_page > 0 {
+            decoder.push(page).await?;
+        }
+        decoder.finish().await?;
         tx.commit().await?;
-        let records = bodies.iter().map(|body| decode_record(body)).collect::<StoreResult<_>>()?;
-        Ok(LoadedPool { revision: revision as u64, records })
+        Ok(revision as u64)
     }
 
     async fn commit(

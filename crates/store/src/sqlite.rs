@@ -2,7 +2,6 @@
 //! fsync on commit, so an acknowledged write survives a crash.
 
 use super::*;
-use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 use std::path::Path;
@@ -139,6 +138,10 @@ impl SqliteStore {
     }
 }
 
+/// A page of record bodies joined by line breaks, and the page's last kind and key; all `NULL`
+/// past the last page.
+type PageRow = (Option<String>, Option<String>, Option<String>);
+
 /// Rows per multi-row insert: 4 parameters each, within SQLite's limit of 32766 parameters.
 const PUT_ROWS: usize = 1000;
 
@@ -215,24 +218,40 @@ impl Store for SqliteStore {
         Ok(row.get("value"))
     }
 
-    async fn load_pool(&self, pool: &PoolId) -> StoreResult<LoadedPool> {
+    async fn load_pool(&self, pool: &PoolId, sink: RecordSink<'_>) -> StoreResult<u64> {
         // One read transaction, so the records and the revision describe the same moment.
         let mut tx = self.db.begin().await?;
-        let revision: i64 = sqlx::query("SELECT revision FROM pools WHERE id = ?")
+        let revision: i64 = sqlx::query_scalar("SELECT revision FROM pools WHERE id = ?")
             .bind(pool.as_str())
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::UnknownPool(pool.to_string()))?
-            .get("revision");
-        // Decoded as the rows stream in, so the raw rows are never all held at once.
-        let mut records = Vec::new();
-        let mut rows = sqlx::query("SELECT body FROM records WHERE pool_id = ?").bind(pool.as_str()).fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await? {
-            records.push(decode_record(row.get("body"))?);
+            .ok_or_else(|| StoreError::UnknownPool(pool.to_string()))?;
+        // A page of rows per query, concatenated by SQLite: sqlx hands rows from its worker
+        // thread one at a time, which cost more than reading them. The page's last key comes
+        // from the row that holds the maximum (SQLite's bare columns beside `max`); `char(1)`
+        // sorts below every character of a kind or key, so the concatenation orders as the
+        // (kind, key) pair does.
+        let mut decoder = PageDecoder::new(sink);
+        let mut after = (String::new(), String::new());
+        loop {
+            let (page, last_kind, last_key): PageRow = sqlx::query_as(
+                "SELECT group_concat(body, char(10)), kind, key, max(kind || char(1) || key) FROM \
+                 (SELECT kind, key, body FROM records WHERE pool_id = ? AND (kind, key) > (?, ?) \
+                 ORDER BY kind, key LIMIT ?)",
+            )
+            .bind(pool.as_str())
+            .bind(&after.0)
+            .bind(&after.1)
+            .bind(LOAD_PAGE_ROWS as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+            let (Some(page), Some(kind), Some(key)) = (page, last_kind, last_key) else { break };
+            decoder.push(page).await?;
+            after = (kind, key);
         }
-        drop(rows);
+        decoder.finish().await?;
         tx.commit().await?;
-        Ok(LoadedPool { revision: revision as u64, records })
+        Ok(revision as u64)
     }
 
     async fn commit(

@@ -29,10 +29,22 @@ fn namespace(id: &str, code: &str) -> Record {
     })
 }
 
+/// Everything `load_pool` hands over.
+struct Loaded {
+    revision: u64,
+    records: Vec<Record>,
+}
+
+async fn load(store: &dyn Store, pool: &PoolId) -> Loaded {
+    let mut records = Vec::new();
+    let revision = store.load_pool(pool, &mut |page| records.extend(page)).await.unwrap();
+    Loaded { revision, records }
+}
+
 async fn new_pool_starts_at_revision_one_with_its_records(store: &dyn Store) {
     let initial = vec![Mutation::Put(namespace("n1", "default"))];
     store.create_pool(&pool("p1"), &initial, 1).await.unwrap();
-    let loaded = store.load_pool(&PoolId::from_stored("p1")).await.unwrap();
+    let loaded = load(store, &PoolId::from_stored("p1")).await;
     assert_eq!(loaded.revision, 1);
     assert_eq!(loaded.records, vec![namespace("n1", "default")]);
     assert_eq!(store.pools().await.unwrap(), vec![pool("p1")]);
@@ -45,10 +57,10 @@ async fn commits_put_replace_and_delete_records(store: &dyn Store) {
     store.create_pool(&pool("p1"), &[], 1).await.unwrap();
     assert_eq!(store.commit(&id, 1, &[Mutation::Put(namespace("n1", "a"))], 2).await.unwrap(), 2);
     assert_eq!(store.commit(&id, 2, &[Mutation::Put(namespace("n1", "b"))], 3).await.unwrap(), 3);
-    assert_eq!(store.load_pool(&id).await.unwrap().records, vec![namespace("n1", "b")]);
+    assert_eq!(load(store, &id).await.records, vec![namespace("n1", "b")]);
     let delete = Mutation::Delete(RecordKey::Namespace(NamespaceId::from_stored("n1")));
     assert_eq!(store.commit(&id, 3, &[delete], 4).await.unwrap(), 4);
-    let loaded = store.load_pool(&id).await.unwrap();
+    let loaded = load(store, &id).await;
     assert!(loaded.records.is_empty());
     assert_eq!(loaded.revision, 4);
 }
@@ -59,7 +71,7 @@ async fn a_stale_revision_conflicts_and_writes_nothing(store: &dyn Store) {
     store.commit(&id, 1, &[Mutation::Put(namespace("n1", "a"))], 2).await.unwrap();
     let stale = store.commit(&id, 1, &[Mutation::Put(namespace("n2", "b"))], 3).await;
     assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })), "{stale:?}");
-    assert_eq!(store.load_pool(&id).await.unwrap().records.len(), 1);
+    assert_eq!(load(store, &id).await.records.len(), 1);
     assert_eq!(store.changes_since(&id, 0, 100).await.unwrap().len(), 2);
 }
 
@@ -96,9 +108,9 @@ async fn a_batch_with_several_mutations_of_one_key_keeps_the_last(store: &dyn St
     store.create_pool(&pool("p1"), &[Mutation::Put(namespace("n1", "a"))], 1).await.unwrap();
     let delete = || Mutation::Delete(RecordKey::Namespace(NamespaceId::from_stored("n1")));
     store.commit(&id, 1, &[delete(), Mutation::Put(namespace("n1", "b"))], 2).await.unwrap();
-    assert_eq!(store.load_pool(&id).await.unwrap().records, vec![namespace("n1", "b")]);
+    assert_eq!(load(store, &id).await.records, vec![namespace("n1", "b")]);
     store.commit(&id, 2, &[Mutation::Put(namespace("n1", "c")), delete()], 3).await.unwrap();
-    assert!(store.load_pool(&id).await.unwrap().records.is_empty());
+    assert!(load(store, &id).await.records.is_empty());
 }
 
 fn rows(mutations: &[Mutation]) -> RecordRows {
@@ -118,7 +130,7 @@ async fn an_import_writes_its_rows_as_one_change_logged_without_them(store: &dyn
     let reported = std::sync::Mutex::new(Vec::new());
     let revision = store.import(&id, 1, &imported, 2, &|written| reported.lock().unwrap().push(written)).await.unwrap();
     assert_eq!(revision, 2);
-    let loaded = store.load_pool(&id).await.unwrap();
+    let loaded = load(store, &id).await;
     assert_eq!(loaded.revision, 2);
     let mut records = loaded.records;
     records.sort_by_key(|record| record.key().encode());
@@ -140,14 +152,41 @@ async fn a_stale_or_misdirected_import_writes_nothing(store: &dyn Store) {
     assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })), "{stale:?}");
     let unknown = store.import(&PoolId::from_stored("p9"), 0, &imported, 3, &|_| ()).await;
     assert!(matches!(unknown, Err(StoreError::UnknownPool(_))), "{unknown:?}");
-    assert_eq!(store.load_pool(&id).await.unwrap().records, vec![namespace("n1", "a")]);
+    assert_eq!(load(store, &id).await.records, vec![namespace("n1", "a")]);
     assert_eq!(store.changes_since(&id, 0, 10).await.unwrap().len(), 2);
+}
+
+async fn a_pool_of_many_pages_loads_whole(store: &dyn Store) {
+    let id = PoolId::from_stored("p1");
+    store.create_pool(&pool("p1"), &[], 1).await.unwrap();
+    store.create_pool(&pool("p2"), &[Mutation::Put(namespace("other", "other"))], 1).await.unwrap();
+    // Ids whose order differs from the order they are written in, and one with a line break.
+    let mut puts: Vec<Mutation> =
+        (0..25_001).rev().map(|i| Mutation::Put(namespace(&format!("n{i:06}"), &format!("c{i}")))).collect();
+    if let Mutation::Put(Record::Namespace(first)) = &mut puts[0] {
+        first.description = Some("two\nlines".to_owned());
+    }
+    store.import(&id, 1, &rows(&puts), 2, &|_| ()).await.unwrap();
+    let mut pages = Vec::new();
+    let revision = store.load_pool(&id, &mut |page| pages.push(page)).await.unwrap();
+    assert_eq!(revision, 2);
+    assert!(pages.len() > 1, "more than one page");
+    let mut keys: Vec<String> = pages.concat().iter().map(|record| record.key().encode()).collect();
+    keys.sort();
+    let expected: Vec<String> = (0..25_001).map(|i| format!("n{i:06}")).collect();
+    assert_eq!(keys, expected);
+    assert_eq!(
+        pages.concat().iter().filter(|r| matches!(r, Record::Namespace(n) if n.description.is_some())).count(),
+        1
+    );
+    let unknown = store.load_pool(&PoolId::from_stored("p9"), &mut |_| ()).await;
+    assert!(matches!(unknown, Err(StoreError::UnknownPool(_))), "{unknown:?}");
 }
 
 async fn pools_are_isolated(store: &dyn Store) {
     store.create_pool(&pool("p1"), &[Mutation::Put(namespace("n1", "a"))], 1).await.unwrap();
     store.create_pool(&pool("p2"), &[], 1).await.unwrap();
-    assert!(store.load_pool(&PoolId::from_stored("p2")).await.unwrap().records.is_empty());
+    assert!(load(store, &PoolId::from_stored("p2")).await.records.is_empty());
     let unknown = store.commit(&PoolId::from_stored("p3"), 0, &[Mutation::Put(namespace("n", "x"))], 1).await;
     assert!(matches!(unknown, Err(StoreError::UnknownPool(_))), "{unknown:?}");
 }
@@ -189,6 +228,7 @@ macro_rules! backend_suite {
                 changes_come_in_bounded_batches_and_revisions_in_one_list,
                 a_batch_with_several_mutations_of_one_key_keeps_the_last,
                 an_import_writes_its_rows_as_one_change_logged_without_them,
+                a_pool_of_many_pages_loads_whole,
                 a_stale_or_misdirected_import_writes_nothing,
                 pools_are_isolated,
                 access_keys_can_be_found_listed_and_revoked,
@@ -274,5 +314,5 @@ async fn sqlite_data_survives_reopening() {
         store.create_pool(&pool("p1"), &[Mutation::Put(namespace("n1", "a"))], 1).await.unwrap();
     }
     let reopened = SqliteStore::open(dir.path()).await.unwrap();
-    assert_eq!(reopened.load_pool(&PoolId::from_stored("p1")).await.unwrap().records.len(), 1);
+    assert_eq!(load(&reopened, &PoolId::from_stored("p1")).await.records.len(), 1);
 }
