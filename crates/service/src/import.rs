@@ -37,7 +37,11 @@ pub fn read_import(input: impl Read + Send, progress: &(dyn Fn(u64) + Sync)) -> 
         })
         .collect::<Result<Vec<_>, ImportError>>()?;
     parsed.sort_unstable_by_key(|(index, _)| *index);
-    Ok(RecordRows::new(parsed.into_iter().flat_map(|(_, rows)| rows).collect()))
+    let mut rows = Vec::with_capacity(parsed.iter().map(|(_, rows)| rows.len()).sum());
+    for (_, chunk) in parsed {
+        rows.extend(chunk);
+    }
+    Ok(RecordRows::new(rows))
 }
 
 fn parse_lines(text: &str, first_line: usize) -> Result<Vec<RowWrite>, ImportError> {

@@ -159,7 +159,11 @@ impl RowWrite {
 
     /// The order of [`RecordRows`]: by kind, then key.
     fn order(&self, other: &Self) -> std::cmp::Ordering {
-        (self.kind, &self.key).cmp(&(other.kind, &other.key))
+        // Kinds are static names, so equal kinds are one pointer: comparing the pointer first
+        // spares a string comparison in most steps of an import's sort (a third of its time).
+        let kinds =
+            if std::ptr::eq(self.kind, other.kind) { std::cmp::Ordering::Equal } else { self.kind.cmp(other.kind) };
+        kinds.then_with(|| self.key.cmp(&other.key))
     }
 
     /// The record a put writes; `None` for a delete.

@@ -2,10 +2,13 @@
 //! fsync on commit, so an acknowledged write survives a crash.
 
 use super::*;
+use sqlx::sqlite::SqliteArguments;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
+use sqlx::{Arguments, Connection, Row, SqliteConnection, SqlitePool};
+use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -80,38 +83,26 @@ impl SqliteStore {
     }
 
     /// Writes the rows in order. Consecutive puts go in multi-row statements of [`PUT_ROWS`]
-    /// rows, so a bulk import is not one statement per record.
+    /// rows, so a bulk import is not one statement per record, and each statement's arguments
+    /// are encoded while SQLite runs the one before (sqlx copies arguments to its worker thread,
+    /// which on a large import costs as much as the worker's own work).
     async fn write_rows(
         tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
         pool: &PoolId,
         rows: &RecordRows,
         progress: ImportProgress<'_>,
     ) -> StoreResult<()> {
-        let all = rows.rows();
-        let mut rest = all;
-        while let Some(first) = rest.first() {
-            if first.body.is_none() {
-                sqlx::query("DELETE FROM records WHERE pool_id = ? AND kind = ? AND key = ?")
-                    .bind(pool.as_str())
-                    .bind(first.kind)
-                    .bind(first.key.as_str())
-                    .execute(&mut **tx)
-                    .await?;
-                rest = &rest[1..];
-                continue;
-            }
-            let puts = rest.iter().take(PUT_ROWS).take_while(|row| row.body.is_some()).count();
-            let sql = format!(
-                "INSERT OR REPLACE INTO records (pool_id, kind, key, body) VALUES {}",
-                vec!["(?, ?, ?, ?)"; puts].join(", ")
-            );
-            let mut query = sqlx::query(&sql);
-            for row in &rest[..puts] {
-                query = query.bind(pool.as_str()).bind(row.kind).bind(row.key.as_str()).bind(row.body.as_deref());
-            }
-            query.execute(&mut **tx).await?;
-            rest = &rest[puts..];
-            progress(all.len() - rest.len());
+        let mut rest = rows.rows();
+        let mut written = 0;
+        let mut next = RowStatement::next(pool, &mut rest)?;
+        while let Some(RowStatement { sql, arguments, rows }) = next {
+            let (done, following) = tokio::join!(sqlx::query_with(&sql, arguments).execute(&mut **tx), async {
+                RowStatement::next(pool, &mut rest)
+            });
+            done?;
+            written += rows;
+            progress(written);
+            next = following?;
         }
         Ok(())
     }
@@ -144,6 +135,51 @@ type PageRow = (Option<String>, Option<String>, Option<String>);
 
 /// Rows per multi-row insert: 4 parameters each, within SQLite's limit of 32766 parameters.
 const PUT_ROWS: usize = 1000;
+
+/// One statement of [`SqliteStore::write_rows`]: a delete, or an insert of consecutive puts.
+struct RowStatement {
+    sql: Cow<'static, str>,
+    arguments: SqliteArguments<'static>,
+    rows: usize,
+}
+
+impl RowStatement {
+    /// The statement for the first rows of `rest`, which it then skips.
+    fn next(pool: &PoolId, rest: &mut &[RowWrite]) -> StoreResult<Option<Self>> {
+        let Some(first) = rest.first() else { return Ok(None) };
+        let mut arguments = SqliteArguments::default();
+        let encoded = |e| StoreError::Database(sqlx::Error::Encode(e));
+        let (sql, rows) = if first.body.is_none() {
+            arguments.add(pool.as_str().to_owned()).map_err(encoded)?;
+            arguments.add(first.kind).map_err(encoded)?;
+            arguments.add(first.key.clone()).map_err(encoded)?;
+            (Cow::Borrowed("DELETE FROM records WHERE pool_id = ? AND kind = ? AND key = ?"), 1)
+        } else {
+            let puts = rest.iter().take(PUT_ROWS).take_while(|row| row.body.is_some()).count();
+            for row in &rest[..puts] {
+                // Not one numbered parameter for all rows: sqlx looks every parameter's name
+                // up, which SQLite answers by a scan of the statement's parameters.
+                arguments.add(pool.as_str().to_owned()).map_err(encoded)?;
+                arguments.add(row.kind).map_err(encoded)?;
+                arguments.add(row.key.clone()).map_err(encoded)?;
+                arguments.add(row.body.clone()).map_err(encoded)?;
+            }
+            let sql = if puts == PUT_ROWS { Cow::Borrowed(FULL_INSERT.as_str()) } else { Cow::Owned(insert_sql(puts)) };
+            (sql, puts)
+        };
+        *rest = &rest[rows..];
+        Ok(Some(Self { sql, arguments, rows }))
+    }
+}
+
+static FULL_INSERT: LazyLock<String> = LazyLock::new(|| insert_sql(PUT_ROWS));
+
+fn insert_sql(rows: usize) -> String {
+    format!(
+        "INSERT OR REPLACE INTO records (pool_id, kind, key, body) VALUES {}",
+        vec!["(?, ?, ?, ?)"; rows].join(", ")
+    )
+}
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -287,6 +323,14 @@ impl Store for SqliteStore {
             progress,
         )
         .await;
+        if committed.is_ok() {
+            // The commit checkpointed the import into the database file; the WAL file is still
+            // as large as the import until the next checkpoint empties it. Best effort: a
+            // reader still on the old snapshot makes it wait for a later one.
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut connection).await {
+                tracing::warn!(%error, "cannot truncate the write-ahead log after an import");
+            }
+        }
         if let Err(error) = connection.close().await {
             // The outcome is already decided; SQLite recovers an unclean close on next open.
             tracing::warn!(%error, "cannot close the import's connection");
