@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API over HTTP on this machine (loopback, keep-alive; docs/PERFORMANCE.md, "Over HTTP"):
 #
-#   bench/http.sh [small|medium]        default: small
+#   bench/http.sh [small|medium|large]        default: small
 #
 # Generates the dataset, imports it into a fresh SQLite pool (`portcullis import`), starts a
 # release server and the constant-JSON baseline (crates/portcullis/examples/constant_json.rs),
@@ -17,8 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE="${1:-small}"
-case "$SIZE" in small | medium) ;; *)
-    echo "usage: bench/http.sh [small|medium]" >&2
+case "$SIZE" in small | medium | large) ;; *)
+    echo "usage: bench/http.sh [small|medium|large]" >&2
     exit 2
     ;;
 esac

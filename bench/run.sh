@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Runs the engine benchmarks for one dataset size and prints the table (docs/PERFORMANCE.md).
+# Runs every benchmark for one dataset size (docs/PERFORMANCE.md):
 #
 #   bench/run.sh [small|medium|large]        default: small
 #
-# Every run first generates the dataset from the seed, loads it into the engine, and checks
-# every workload answer against the naive reference evaluator; a mismatch fails the run.
+# 1. the engine in process (percentiles of is-action-allowed and the listings; the dataset is
+#    generated from the seed and every workload answer is checked against the naive reference
+#    evaluator, a mismatch fails the run);
+# 2. bench/writes.sh: `portcullis import`, start-up and RSS of a server on the imported data,
+#    authorize-resources throughput;
+# 3. bench/http.sh: the API over HTTP against a constant-JSON baseline (needs wrk).
 # Environment: SEED (default 1), CHECKS (workload size, default 100000), PASSES (default 3),
-# CRITERION=1 also runs the criterion benches (small and medium; large with
-# PORTCULLIS_BENCH_LARGE=1).
+# ONLY=engine|writes|http runs one part, CRITERION=1 also runs the criterion benches (small and
+# medium; large with PORTCULLIS_BENCH_LARGE=1); bench/writes.sh and bench/http.sh read their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +22,19 @@ case "$SIZE" in small | medium | large) ;; *)
     ;;
 esac
 
-cargo build --release -q -p portcullis-dataset
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GiB"
-./target/release/portcullis-dataset bench --size "$SIZE" --seed "${SEED:-1}" \
-    --checks "${CHECKS:-100000}" --passes "${PASSES:-3}"
-if [[ "${CRITERION:-0}" == 1 ]]; then
-    cargo bench -p portcullis-dataset --bench engine
+PARTS="${ONLY:-engine writes http}"
+if [[ " $PARTS " == *" engine "* ]]; then
+    cargo build --release -q -p portcullis-dataset
+    echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GiB"
+    ./target/release/portcullis-dataset bench --size "$SIZE" --seed "${SEED:-1}" \
+        --checks "${CHECKS:-100000}" --passes "${PASSES:-3}"
+    if [[ "${CRITERION:-0}" == 1 ]]; then
+        cargo bench -p portcullis-dataset --bench engine
+    fi
+fi
+if [[ " $PARTS " == *" writes "* ]]; then
+    bench/writes.sh "$SIZE"
+fi
+if [[ " $PARTS " == *" http "* ]]; then
+    bench/http.sh "$SIZE"
 fi

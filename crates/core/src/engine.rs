@@ -15,6 +15,7 @@
 //! reaching grant.
 
 pub(crate) mod index;
+mod prefetch;
 pub(crate) mod principals;
 pub(crate) mod symbols;
 
@@ -22,10 +23,10 @@ use crate::codes::{Action, GrantCode};
 use crate::ids::{DepartmentId, NamespaceId, UserId};
 use crate::model::{Assignee, Effect, Grant, GrantTarget, ResourceType};
 use crate::state::{Lineage, PoolState};
+use index::HashMap;
 use principals::{Assigned, Principal, Principals, UserLinks};
 use smallvec::SmallVec;
-use std::collections::HashMap;
-use std::ops::ControlFlow::{self, Continue};
+use std::ops::ControlFlow::{self, Break, Continue};
 use symbols::Sym;
 
 /// Whether the grant code `grant` covers the requested resource `resource` (semantics §5.1):
@@ -81,6 +82,8 @@ impl<'a> Subject<'a> {
     fn new(state: &'a PoolState, namespace: &NamespaceId, user: &UserId, now_ms: i64) -> Option<Self> {
         let principals = state.principals();
         let (user, links) = principals.user(user)?;
+        // The row spans several cache lines, read at different times: load them all at once.
+        prefetch::prefetch(links);
         let departments = links.departments.iter().map(|&d| (d, principals.department(d).lineage.as_ref())).collect();
         Some(Self { principals, namespace: principals.namespace(namespace)?, user, links, departments, now_ms })
     }
@@ -113,7 +116,7 @@ impl<'a> Subject<'a> {
     /// user or to a department whose members it reaches.
     fn has_role(&self, role: Sym) -> bool {
         let links = self.principals.role(role);
-        if links.namespace != Some(self.namespace) || !links.active.is_some_and(|w| w.contains(self.now_ms)) {
+        if links.namespace != Some(self.namespace) || !links.active.contains(self.now_ms) {
             return false;
         }
         let in_effect = |a: &&Assigned| a.role == role && a.window.contains(self.now_ms);
@@ -196,20 +199,23 @@ pub fn is_action_allowed(
     resource: &str,
     now_ms: i64,
 ) -> bool {
+    // The buckets first: their slots load while the user's row is looked up.
+    let covering = state.grants_covering(namespace, resource, action);
     let Some(subject) = Subject::new(state, namespace, user, now_ms) else { return false };
     let mut allowed = false;
-    for candidate in state.grants_covering(namespace, resource, action) {
+    let denied = covering.try_for_each(|candidate| {
         if candidate.effect == Effect::Allow && allowed {
-            continue;
+            return Continue(());
         }
         if subject.is_reached_by(candidate.principal, candidate.inherit_by_children) {
             match candidate.effect {
-                Effect::Deny => return false,
+                Effect::Deny => return Break(()),
                 Effect::Allow => allowed = true,
             }
         }
-    }
-    allowed
+        Continue(())
+    });
+    allowed && denied.is_continue()
 }
 
 /// The order listings show a target's grants in: creation time, then code.
@@ -235,7 +241,7 @@ pub struct EffectiveGrant {
 pub fn effective_grants(state: &PoolState, namespace: &NamespaceId, user: &UserId, now_ms: i64) -> Vec<EffectiveGrant> {
     let mut merged: Vec<EffectiveGrant> = Vec::new();
     // Keyed by borrowed codes: a user with 10k effective grants must not pay 10k key clones.
-    let mut position: HashMap<(&str, Effect), usize> = HashMap::new();
+    let mut position: HashMap<(&str, Effect), usize> = HashMap::default();
     let mut grants: Vec<&Grant> = Vec::new();
     let _: ControlFlow<()> = for_each_target(state, namespace, user, now_ms, |target, reach| {
         grants.clear();

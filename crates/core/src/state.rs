@@ -3,7 +3,7 @@
 //! records, whatever order puts and deletes arrive in.
 
 use crate::codes::{GrantCode, GroupCode, NamespaceCode, OrganizationCode, ResourceCode, RoleCode};
-use crate::engine::index::{Candidate, GrantIndex, HashMap};
+use crate::engine::index::{Covering, GrantIndex, HashMap};
 use crate::engine::principals::Principals;
 use crate::ids::{DepartmentId, GroupId, NamespaceId, OrganizationId, ResourceId, RoleId, UserId};
 use crate::model::{
@@ -18,9 +18,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 pub struct PoolState {
     namespaces: HashMap<NamespaceId, Namespace>,
     namespace_by_code: HashMap<NamespaceCode, NamespaceId>,
-    resources: HashMap<ResourceId, Resource>,
-    /// Per namespace, so a lookup borrows the code (listings look a definition up per grant).
-    resource_by_code: HashMap<NamespaceId, HashMap<ResourceCode, ResourceId>>,
+    /// Resources filed by namespace and code, so that the look-up listings make per grant (the
+    /// definition a grant code names) is two probes with borrowed keys.
+    resources: HashMap<NamespaceId, HashMap<ResourceCode, Resource>>,
+    resource_codes: HashMap<ResourceId, (NamespaceId, ResourceCode)>,
     roles: HashMap<RoleId, Role>,
     role_by_code: HashMap<(NamespaceId, RoleCode), RoleId>,
     users: HashMap<UserId, User>,
@@ -180,8 +181,8 @@ impl PoolState {
                 self.namespaces.insert(r.id.clone(), r);
             }
             Record::Resource(r) => {
-                self.resource_by_code.entry(r.namespace.clone()).or_default().insert(r.code.clone(), r.id.clone());
-                self.resources.insert(r.id.clone(), r);
+                self.resource_codes.insert(r.id.clone(), (r.namespace.clone(), r.code.clone()));
+                self.resources.entry(r.namespace.clone()).or_default().insert(r.code.clone(), r);
             }
             Record::Role(mut r) => {
                 self.principals.put_role(&mut r);
@@ -251,11 +252,14 @@ impl PoolState {
                 }
             }
             RecordKey::Resource(id) => {
-                if let Some(r) = self.resources.remove(id) {
-                    if let Some(codes) = self.resource_by_code.get_mut(&r.namespace) {
-                        codes.remove(&r.code);
+                if let Some((namespace, code)) = self.resource_codes.remove(id) {
+                    if let Some(codes) = self.resources.get_mut(&namespace) {
+                        // Only this resource: stored data may give two resources one code.
+                        if codes.get(&code).is_some_and(|r| &r.id == id) {
+                            codes.remove(&code);
+                        }
                         if codes.is_empty() {
-                            self.resource_by_code.remove(&r.namespace);
+                            self.resources.remove(&namespace);
                         }
                     }
                 }
@@ -373,13 +377,14 @@ impl PoolState {
     // ---- resources --------------------------------------------------------------------------
 
     pub fn resource(&self, id: &str) -> Option<&Resource> {
-        self.resources.get(id)
+        let (namespace, code) = self.resource_codes.get(id)?;
+        self.resource_by_code(namespace, code.as_str()).filter(|r| r.id.as_str() == id)
     }
     pub fn resource_by_code(&self, namespace: &NamespaceId, code: &str) -> Option<&Resource> {
-        self.resource_by_code.get(namespace)?.get(code).and_then(|id| self.resources.get(id))
+        self.resources.get(namespace)?.get(code)
     }
     pub fn resources(&self) -> impl Iterator<Item = &Resource> {
-        self.resources.values()
+        self.resources.values().flat_map(|codes| codes.values())
     }
 
     // ---- roles ------------------------------------------------------------------------------
@@ -560,14 +565,14 @@ impl PoolState {
         self.grants.on_code(namespace, code.as_str())
     }
     /// The grants in `namespace` whose code covers `resource` (semantics §5.1) and whose
-    /// actions include `action`, found by a few lookups whatever the number of grants. A grant
-    /// may come twice (a class code ending in `*`, as `ab*` for `ab*:1`).
+    /// actions include `action` ([`Covering::try_for_each`]), found by a few lookups whatever the
+    /// number of grants. A grant may come twice (a class code ending in `*`, as `ab*` for `ab*:1`).
     pub(crate) fn grants_covering<'a>(
         &'a self,
         namespace: &NamespaceId,
         resource: &'a str,
         action: &'a str,
-    ) -> impl Iterator<Item = Candidate> + 'a {
+    ) -> Covering<'a> {
         self.grants.covering(namespace, resource, action)
     }
     pub fn grants(&self) -> impl Iterator<Item = &Grant> {

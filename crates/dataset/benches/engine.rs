@@ -16,6 +16,11 @@ use portcullis_dataset::measure::load;
 use portcullis_dataset::{Size, NOW_MS};
 use std::hint::black_box;
 
+/// The allocator the server and `portcullis-dataset bench` use (transparent huge pages, see
+/// `src/main.rs`), so criterion measures the same memory layout.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn sizes() -> Vec<Size> {
     let mut sizes = vec![Size::SMALL, Size::MEDIUM];
     if std::env::var_os("PORTCULLIS_BENCH_LARGE").is_some() {

@@ -12,6 +12,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// mimalloc: its 2 MiB-aligned regions are backed by transparent huge pages, so the engine's
+/// random accesses over a large state miss the TLB far less (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "portcullis",

@@ -20,7 +20,7 @@ pub struct SqliteStore {
 
 /// Page cache of the pool's connections, in KiB: loading a pool reads the records table in key
 /// order, once, so a larger cache would only add to the server's memory.
-const CACHE_KIB: i64 = 16 * 1024;
+const CACHE_KIB: i64 = 4 * 1024;
 /// Page cache of an import's connection, in KiB: an import appends to the right edge of the
 /// table's B-tree, whose pages it dirties again and again, so they should stay in memory.
 const IMPORT_CACHE_KIB: i64 = 256 * 1024;

@@ -18,12 +18,14 @@
 
 use crate::codes::{Action, GrantCode};
 use crate::engine::action_matches;
+use crate::engine::prefetch::prefetch_slice;
 use crate::engine::principals::Principal;
 use crate::engine::symbols::Interner;
 use crate::ids::NamespaceId;
 use crate::model::{Effect, Grant, GrantTarget};
 use smallvec::SmallVec;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow::{self, Continue};
 use std::sync::Arc;
 
 /// The hash maps of the state and the index: foldhash is several times faster than SipHash on
@@ -145,8 +147,8 @@ impl ClassGrants {
 
 /// Where a code's grants are filed.
 enum Place<'a> {
-    /// `books:1`: a code with `:` and no trailing `*`.
-    Instance(&'a str),
+    /// `books:1`: a code with `:` and no trailing `*`, with its class.
+    Instance(&'a str, &'a str),
     /// `books`: a class, also the exact code of the resource `books`.
     Class(&'a str),
     /// `books:fic*`, by class and prefix.
@@ -160,7 +162,7 @@ impl<'a> Place<'a> {
         match (code.strip_suffix('*'), code.split_once(':')) {
             (Some(prefix), Some((class, _))) => Self::ClassWildcard(class, prefix),
             (Some(prefix), None) => Self::Wildcard(prefix),
-            (None, Some(_)) => Self::Instance(code),
+            (None, Some((class, _))) => Self::Instance(code, class),
             (None, None) => Self::Class(code),
         }
     }
@@ -168,24 +170,76 @@ impl<'a> Place<'a> {
 
 #[derive(Default, Debug, Clone)]
 struct NamespaceGrants {
-    /// Codes with `:` and no trailing `*` (`books:1`).
-    instances: HashMap<InlineKey, Bucket>,
-    /// By class: class codes and the wildcards within a class.
-    classes: HashMap<InlineKey, ClassGrants>,
+    /// Codes with `:` and no trailing `*` (`books:1`), each linked to its class.
+    instances: HashMap<InlineKey, Instance>,
+    /// The number of each class (`books`) in `class_grants`.
+    classes: HashMap<InlineKey, u32>,
+    /// By class number: class codes and the wildcards within a class. A class is numbered when
+    /// a grant first names it or one of its instances, and keeps its number and entry (empty
+    /// or not) from then on, so an instance can link to it: a check on a resource with an
+    /// instance bucket finds the class's grants without a second look-up by name. The cost is
+    /// one entry per class ever used, as for symbols ([`crate::engine::symbols`]).
+    class_grants: Vec<ClassGrants>,
     /// Wildcards without `:` (`*`, `bo*`), by the code without that `*` (`*` → ``).
     wildcard: HashMap<InlineKey, Bucket>,
-    /// For each prefix length in `wildcard`, how many prefixes have it.
-    prefix_lengths: BTreeMap<usize, usize>,
+    /// The lengths of the prefixes in `wildcard`.
+    prefix_lengths: PrefixLengths,
+}
+
+/// The grants on one instance code, and the number of its class's grants.
+#[derive(Debug, Clone)]
+struct Instance {
+    class: u32,
+    slots: Bucket,
+}
+
+/// The distinct lengths of a namespace's `:`-less wildcard prefixes, each with how many prefixes
+/// have it, in ascending order. A sorted small vector: a namespace has a few such lengths, and
+/// every check walks them (a `BTreeMap` range cost a check ~80 instructions, callgrind).
+#[derive(Default, Debug, Clone)]
+struct PrefixLengths(SmallVec<[(usize, usize); 4]>);
+
+impl PrefixLengths {
+    fn add(&mut self, length: usize) {
+        match self.0.binary_search_by_key(&length, |&(l, _)| l) {
+            Ok(i) => self.0[i].1 += 1,
+            Err(i) => self.0.insert(i, (length, 1)),
+        }
+    }
+
+    fn remove(&mut self, length: usize) {
+        if let Ok(i) = self.0.binary_search_by_key(&length, |&(l, _)| l) {
+            self.0[i].1 -= 1;
+            if self.0[i].1 == 0 {
+                self.0.remove(i);
+            }
+        }
+    }
+
+    /// The lengths up to `max`, ascending.
+    fn up_to(&self, max: usize) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().map(|&(length, _)| length).take_while(move |&length| length <= max)
+    }
+
+    #[cfg(test)]
+    fn count(&self, length: usize) -> Option<usize> {
+        self.0.iter().find(|&&(l, _)| l == length).map(|&(_, count)| count)
+    }
+
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl NamespaceGrants {
     /// The grants on exactly `code`.
     fn on_code<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a Slot> + 'a {
         let (bucket, slot_code) = match Place::of(code) {
-            Place::Instance(code) => (self.instances.get(code.as_bytes()), Some(0)),
-            Place::Class(class) => (self.classes.get(class.as_bytes()).map(|grants| &grants.slots), Some(0)),
+            Place::Instance(code, _) => (self.instances.get(code.as_bytes()).map(|instance| &instance.slots), Some(0)),
+            Place::Class(class) => (self.class(class).map(|grants| &grants.slots), Some(0)),
             Place::ClassWildcard(class, prefix) => {
-                let grants = self.classes.get(class.as_bytes());
+                let grants = self.class(class);
                 (grants.map(|grants| &grants.slots), grants.and_then(|grants| grants.code_of(prefix)))
             }
             Place::Wildcard(prefix) => (self.wildcard.get(prefix.as_bytes()), Some(0)),
@@ -196,10 +250,21 @@ impl NamespaceGrants {
     /// Files `slot` (its code field is set here) under `code`.
     fn file(&mut self, code: &str, mut slot: Slot) {
         let bucket = match Place::of(code) {
-            Place::Instance(code) => self.instances.entry(inline_key(code)).or_default(),
-            Place::Class(class) => &mut self.classes.entry(inline_key(class)).or_default().slots,
+            Place::Instance(code, class) => {
+                let class = self.class_number(class);
+                &mut self
+                    .instances
+                    .entry(inline_key(code))
+                    .or_insert_with(|| Instance { class, slots: Vec::new() })
+                    .slots
+            }
+            Place::Class(class) => {
+                let class = self.class_number(class);
+                &mut self.class_grants[class as usize].slots
+            }
             Place::ClassWildcard(class, prefix) => {
-                let grants = self.classes.entry(inline_key(class)).or_default();
+                let class = self.class_number(class);
+                let grants = &mut self.class_grants[class as usize];
                 slot.code = grants.code_of(prefix).unwrap_or_else(|| {
                     grants.prefixes.push(inline_key(prefix));
                     u32::try_from(grants.prefixes.len()).expect("fewer than 2^32 wildcards in a class")
@@ -208,7 +273,7 @@ impl NamespaceGrants {
             }
             Place::Wildcard(prefix) => {
                 if !self.wildcard.contains_key(prefix.as_bytes()) {
-                    *self.prefix_lengths.entry(prefix.len()).or_default() += 1;
+                    self.prefix_lengths.add(prefix.len());
                 }
                 self.wildcard.entry(inline_key(prefix)).or_default()
             }
@@ -217,22 +282,24 @@ impl NamespaceGrants {
     }
 
     /// Removes the grant of `principal` on `code`, dropping emptied buckets (and prefix lengths
-    /// and class wildcards) so that checks never probe what no grant has any more.
+    /// and class wildcards) so that checks never probe what no grant has any more; a class's
+    /// entry stays, emptied (see [`NamespaceGrants::class_grants`]).
     fn remove(&mut self, principal: Principal, code: &str) {
         let take = |bucket: &mut Bucket, code: u32| {
             let position = bucket.iter().position(|slot| slot.principal == principal && slot.code == code);
             position.map(|position| bucket.swap_remove(position));
         };
         match Place::of(code) {
-            Place::Instance(code) => {
-                let Some(bucket) = self.instances.get_mut(code.as_bytes()) else { return };
-                take(bucket, 0);
-                if bucket.is_empty() {
+            Place::Instance(code, _) => {
+                let Some(instance) = self.instances.get_mut(code.as_bytes()) else { return };
+                take(&mut instance.slots, 0);
+                if instance.slots.is_empty() {
                     self.instances.remove(code.as_bytes());
                 }
             }
             Place::Class(class) | Place::ClassWildcard(class, _) => {
-                let Some(grants) = self.classes.get_mut(class.as_bytes()) else { return };
+                let Some(&number) = self.classes.get(class.as_bytes()) else { return };
+                let grants = &mut self.class_grants[number as usize];
                 let slot_code = match Place::of(code) {
                     Place::ClassWildcard(_, prefix) => grants.code_of(prefix),
                     _ => Some(0),
@@ -241,61 +308,124 @@ impl NamespaceGrants {
                     take(&mut grants.slots, slot_code);
                     grants.drop_unused(slot_code);
                 }
-                if grants.slots.is_empty() {
-                    self.classes.remove(class.as_bytes());
-                }
             }
             Place::Wildcard(prefix) => {
                 let Some(bucket) = self.wildcard.get_mut(prefix.as_bytes()) else { return };
                 take(bucket, 0);
                 if bucket.is_empty() {
                     self.wildcard.remove(prefix.as_bytes());
-                    if let Some(count) = self.prefix_lengths.get_mut(&prefix.len()) {
-                        *count -= 1;
-                        if *count == 0 {
-                            self.prefix_lengths.remove(&prefix.len());
-                        }
-                    }
+                    self.prefix_lengths.remove(prefix.len());
                 }
             }
         }
     }
 
-    fn is_empty(&self) -> bool {
-        self.instances.is_empty() && self.classes.is_empty() && self.wildcard.is_empty()
+    /// The grants filed under `class`, if a grant ever named it or one of its instances.
+    fn class(&self, class: &str) -> Option<&ClassGrants> {
+        self.classes.get(class.as_bytes()).map(|&number| &self.class_grants[number as usize])
     }
 
-    /// Every grant whose code covers `resource` and whose actions include `action`: the
-    /// instance bucket of `resource`, its class's bucket (the class code, and the wildcards of
-    /// the class whose prefix starts `resource`; a resource without `:` is its own class), and
-    /// the `:`-less wildcards, probed only for the prefix lengths some grant has, up to the
-    /// resource's first `:`. One can come twice: a class code ending in `*` (`ab*` for `ab*:1`)
-    /// is met both as the class and as a wildcard.
-    fn covering<'a>(
-        &'a self,
-        resource: &'a str,
-        action: &'a str,
-        action_bit: u64,
-    ) -> impl Iterator<Item = Candidate> + 'a {
+    /// The number of `class`, numbering it if new.
+    fn class_number(&mut self, class: &str) -> u32 {
+        if let Some(&number) = self.classes.get(class.as_bytes()) {
+            return number;
+        }
+        let number = u32::try_from(self.class_grants.len()).expect("fewer than 2^32 classes");
+        self.class_grants.push(ClassGrants::default());
+        self.classes.insert(inline_key(class), number);
+        number
+    }
+
+    /// The buckets whose grants may cover `resource`, looked up now (see [`Covering`]).
+    fn covering<'a>(&'a self, resource: &'a str, action: &'a str, action_bit: u64) -> Covering<'a> {
         let (class, instance) = match resource.split_once(':') {
             Some((class, _)) => (class, self.instances.get(resource.as_bytes())),
             None => (resource, None),
         };
-        let class_slots = self
-            .classes
-            .get(class.as_bytes())
-            .into_iter()
-            .flat_map(move |grants| grants.slots.iter().filter(move |slot| grants.covers(slot.code, resource)));
-        let wildcards = self
-            .prefix_lengths
-            .range(..=class.len())
-            .filter_map(move |(&length, _)| resource.get(..length).and_then(|p| self.wildcard.get(p.as_bytes())));
-        instance.into_iter().flatten().chain(class_slots).chain(wildcards.flatten()).filter_map(move |slot| {
-            slot.actions.matches(action_bit, &slot.grant.actions, action).then_some(Candidate {
-                principal: slot.principal,
-                effect: slot.effect,
-                inherit_by_children: slot.inherit_by_children,
-            })
+        let covering = Covering {
+            resource,
+            class_length: class.len(),
+            action,
+            action_bit,
+            instance: instance.map_or(&[], |instance| &instance.slots),
+            // Through the instance's link when it has grants: one look-up less.
+            class: match instance {
+                Some(instance) => Some(&self.class_grants[instance.class as usize]),
+                None => self.class(class),
+            },
+            namespace: Some(self),
+        };
+        prefetch_slice(covering.instance, BUCKET_PREFETCH_LINES);
+        if let Some(class) = covering.class {
+            prefetch_slice(&class.slots, BUCKET_PREFETCH_LINES);
+        }
+        covering
+    }
+}
+
+/// How much of a bucket is prefetched when it is found.
+const BUCKET_PREFETCH_LINES: usize = 8;
+
+/// The grants of a namespace that may cover one resource: its instance bucket and its class's
+/// bucket, found (and their slots prefetched) before any slot is read, so that their cache
+/// misses overlap each other and the user's look-up the check makes next.
+pub(crate) struct Covering<'a> {
+    resource: &'a str,
+    /// The length of the resource's class: the part before its first `:`, or all of it.
+    class_length: usize,
+    action: &'a str,
+    action_bit: u64,
+    /// The grants on exactly `resource` (only a resource with `:` has them here).
+    instance: &'a [Slot],
+    /// The grants filed under the resource's class (a resource without `:` is its own class).
+    class: Option<&'a ClassGrants>,
+    /// For the `:`-less wildcards (few, and probed only when the scan reaches them); `None`
+    /// when the namespace has no grants.
+    namespace: Option<&'a NamespaceGrants>,
+}
+
+impl Covering<'_> {
+    /// Offers `visit` every grant whose code covers the resource and whose actions include the
+    /// action, until it breaks: the instance bucket, the class bucket's slots whose code covers
+    /// the resource (the class code, and the wildcards of the class whose prefix starts it),
+    /// and the `:`-less wildcards, probed only for the prefix lengths some grant has, up to the
+    /// resource's first `:`. One can come twice: a class code ending in `*` (`ab*` for `ab*:1`)
+    /// is met both as the class and as a wildcard.
+    ///
+    /// Plain loops over the slices rather than a chain of iterator adapters: a check visits a
+    /// few dozen slots, and the adapters' state machine cost more instructions than the slots'
+    /// tests (callgrind).
+    #[inline]
+    pub(crate) fn try_for_each<B>(&self, mut visit: impl FnMut(Candidate) -> ControlFlow<B>) -> ControlFlow<B> {
+        for slot in self.instance {
+            self.offer(slot, &mut visit)?;
+        }
+        if let Some(class) = self.class {
+            for slot in class.slots.iter().filter(|slot| class.covers(slot.code, self.resource)) {
+                self.offer(slot, &mut visit)?;
+            }
+        }
+        let Some(grants) = self.namespace else { return Continue(()) };
+        for length in grants.prefix_lengths.up_to(self.class_length) {
+            let prefix = self.resource.get(..length);
+            for slot in prefix.and_then(|prefix| grants.wildcard.get(prefix.as_bytes())).into_iter().flatten() {
+                self.offer(slot, &mut visit)?;
+            }
+        }
+        Continue(())
+    }
+
+    /// Visits `slot` if its actions include the action. Inlined into each loop above: as a
+    /// called closure its register saves cost more than the test (callgrind).
+    #[inline(always)]
+    fn offer<B>(&self, slot: &Slot, visit: &mut impl FnMut(Candidate) -> ControlFlow<B>) -> ControlFlow<B> {
+        if !slot.actions.matches(self.action_bit, &slot.grant.actions, self.action) {
+            return Continue(());
+        }
+        visit(Candidate {
+            principal: slot.principal,
+            effect: slot.effect,
+            inherit_by_children: slot.inherit_by_children,
         })
     }
 }
@@ -348,10 +478,9 @@ impl GrantIndex {
         if of_target.is_empty() {
             self.by_target.remove(target);
         }
-        let Some(grants) = self.by_namespace.get_mut(namespace) else { return };
-        grants.remove(principal, code.as_str());
-        if grants.is_empty() {
-            self.by_namespace.remove(namespace);
+        // A namespace's entry stays when its last grant goes, like its classes' entries.
+        if let Some(grants) = self.by_namespace.get_mut(namespace) {
+            grants.remove(principal, code.as_str());
         }
     }
 
@@ -368,14 +497,20 @@ impl GrantIndex {
         slots.into_iter().flatten().map(|slot| &*slot.grant)
     }
 
-    pub(crate) fn covering<'a>(
-        &'a self,
-        namespace: &NamespaceId,
-        resource: &'a str,
-        action: &'a str,
-    ) -> impl Iterator<Item = Candidate> + 'a {
+    pub(crate) fn covering<'a>(&'a self, namespace: &NamespaceId, resource: &'a str, action: &'a str) -> Covering<'a> {
         let bit = self.actions.get(action).map_or(0, ActionSet::exact_bit);
-        self.by_namespace.get(namespace).into_iter().flat_map(move |grants| grants.covering(resource, action, bit))
+        match self.by_namespace.get(namespace) {
+            Some(grants) => grants.covering(resource, action, bit),
+            None => Covering {
+                resource,
+                class_length: 0,
+                action,
+                action_bit: bit,
+                instance: &[],
+                class: None,
+                namespace: None,
+            },
+        }
     }
 
     pub(crate) fn all(&self) -> impl Iterator<Item = &Grant> {
@@ -447,7 +582,11 @@ mod tests {
                 Principal::User(i) => CODES[i as usize],
                 other => unreachable!("{other:?}"),
             };
-            let mut found: Vec<&str> = index.covering(&ns, resource, "read").map(code).collect();
+            let mut found: Vec<&str> = Vec::new();
+            let _: ControlFlow<()> = index.covering(&ns, resource, "read").try_for_each(|candidate| {
+                found.push(code(candidate));
+                Continue(())
+            });
             found.sort();
             found.dedup();
             let mut expected: Vec<&str> = CODES.iter().copied().filter(|code| covers(code, resource)).collect();
@@ -462,29 +601,54 @@ mod tests {
     fn removing_the_last_wildcard_of_a_length_stops_probing_it() {
         let mut index = index(&["books_*", "pens_*"]);
         let ns = NamespaceId::from_stored("ns");
-        assert_eq!(index.by_namespace[&ns].prefix_lengths.get(&5), Some(&1));
+        assert_eq!(index.by_namespace[&ns].prefix_lengths.count(5), Some(1));
         let pens = GrantTarget::User(UserId::from_stored("u1"));
         index.remove(&ns, Principal::User(1), &pens, &GrantCode::parse("pens_*").unwrap());
-        assert_eq!(index.by_namespace[&ns].prefix_lengths.get(&5), None);
-        assert_eq!(index.by_namespace[&ns].prefix_lengths.get(&6), Some(&1));
+        assert_eq!(index.by_namespace[&ns].prefix_lengths.count(5), None);
+        assert_eq!(index.by_namespace[&ns].prefix_lengths.count(6), Some(1));
         let books = GrantTarget::User(UserId::from_stored("u0"));
         index.remove(&ns, Principal::User(0), &books, &GrantCode::parse("books_*").unwrap());
-        assert!(index.by_namespace.is_empty() && index.by_target.is_empty());
+        assert!(index.by_namespace[&ns].wildcard.is_empty() && index.by_namespace[&ns].prefix_lengths.is_empty());
+        assert!(index.by_target.is_empty());
         assert_eq!(index.len(), 0);
     }
 
     #[test]
-    fn removing_the_last_grant_of_a_class_drops_the_class() {
+    fn removing_the_last_grant_of_a_class_empties_it() {
         let mut index = index(&["books:*", "books:fic*", "books"]);
         let ns = NamespaceId::from_stored("ns");
         for (i, code) in ["books:*", "books:fic*"].into_iter().enumerate() {
             let target = GrantTarget::User(UserId::from_stored(format!("u{i}")));
             index.remove(&ns, Principal::User(i as u32), &target, &GrantCode::parse(code).unwrap());
         }
-        assert!(index.by_namespace[&ns].classes[b"books".as_slice()].prefixes.is_empty());
+        assert!(index.by_namespace[&ns].class("books").is_some_and(|grants| grants.prefixes.is_empty()));
         assert!(index.by_namespace[&ns].prefix_lengths.is_empty());
         let target = GrantTarget::User(UserId::from_stored("u2"));
         index.remove(&ns, Principal::User(2), &target, &GrantCode::parse("books").unwrap());
-        assert!(index.by_namespace.is_empty() && index.by_target.is_empty());
+        assert!(index.by_namespace[&ns].class("books").is_some_and(|grants| grants.slots.is_empty()));
+        assert!(index.by_target.is_empty());
+    }
+
+    /// An instance links to its class's entry whichever was filed first, and the link survives
+    /// the class losing all its grants and getting new ones.
+    #[test]
+    fn an_instance_finds_its_class_grants_filed_later() {
+        let mut index = index(&["books:1", "books"]);
+        let ns = NamespaceId::from_stored("ns");
+        let covering = |index: &GrantIndex| {
+            let mut found = Vec::new();
+            let _: ControlFlow<()> = index.covering(&ns, "books:1", "read").try_for_each(|candidate| {
+                found.push(candidate.principal);
+                Continue(())
+            });
+            found
+        };
+        assert_eq!(covering(&index), vec![Principal::User(0), Principal::User(1)]);
+        let target = GrantTarget::User(UserId::from_stored("u1"));
+        index.remove(&ns, Principal::User(1), &target, &GrantCode::parse("books").unwrap());
+        assert_eq!(covering(&index), vec![Principal::User(0)]);
+        let grant = grant(ns.clone(), GrantTarget::User(UserId::from_stored("u2")), "books:*");
+        index.insert(Principal::User(2), Grant { actions: vec![Action::parse("read").unwrap()], ..grant });
+        assert_eq!(covering(&index), vec![Principal::User(0), Principal::User(2)]);
     }
 }

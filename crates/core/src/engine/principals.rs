@@ -26,11 +26,50 @@ pub(crate) enum Principal {
     Department(Sym),
 }
 
+/// A [`Window`] as the first and last instants it contains: 16 bytes where `Window`'s two
+/// optional bounds take 32, so a user's row (three role assignments inline) and the role and
+/// department tables take fewer cache lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    first: i64,
+    last: i64,
+}
+
+impl Span {
+    /// Contains no instant.
+    pub(crate) const NEVER: Span = Span { first: i64::MAX, last: i64::MIN };
+
+    pub(crate) fn contains(self, now_ms: i64) -> bool {
+        self.first <= now_ms && now_ms <= self.last
+    }
+}
+
+/// A role's row exists before its record (a grant or assignment may name it first): it is
+/// inactive until the record comes.
+impl Default for Span {
+    fn default() -> Self {
+        Span::NEVER
+    }
+}
+
+impl From<Window> for Span {
+    /// An open bound becomes the extreme instant; `until` is exclusive, so the last instant is
+    /// one before it (an `until` of `i64::MIN` contains nothing).
+    fn from(window: Window) -> Self {
+        let first = window.from.unwrap_or(i64::MIN);
+        match window.until.map(|until| until.checked_sub(1)) {
+            None => Span { first, last: i64::MAX },
+            Some(Some(last)) => Span { first, last },
+            Some(None) => Span::NEVER,
+        }
+    }
+}
+
 /// A role assignment as a check tests it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Assigned {
     pub(crate) role: Sym,
-    pub(crate) window: Window,
+    pub(crate) window: Span,
     pub(crate) inherit_by_children: bool,
 }
 
@@ -47,8 +86,8 @@ pub(crate) struct UserLinks {
 pub(crate) struct RoleLinks {
     /// `None` while the role has no record.
     pub(crate) namespace: Option<Sym>,
-    /// When the role counts ([`Role::active_window`]); `None` when disabled or absent.
-    pub(crate) active: Option<Window>,
+    /// When the role counts ([`Role::active_window`]); [`Span::NEVER`] when disabled or absent.
+    pub(crate) active: Span,
     /// The departments the role is assigned to.
     pub(crate) departments: SmallVec<[Sym; 2]>,
 }
@@ -142,14 +181,14 @@ impl Principals {
         let sym = self.intern_role(&mut role.id);
         let links = &mut self.role_links[sym as usize];
         links.namespace = Some(namespace);
-        links.active = role.active_window();
+        links.active = role.active_window().map_or(Span::NEVER, Span::from);
     }
 
     pub(crate) fn delete_role(&mut self, role: &RoleId) {
         if let Some(sym) = self.roles.get(role.as_str()) {
             let links = &mut self.role_links[sym as usize];
             links.namespace = None;
-            links.active = None;
+            links.active = Span::NEVER;
         }
     }
 
@@ -179,7 +218,7 @@ impl Principals {
     pub(crate) fn assign(&mut self, assignment: &mut RoleAssignment) {
         let role = self.intern_role(&mut assignment.role);
         let assigned =
-            Assigned { role, window: assignment.window(), inherit_by_children: assignment.inherit_by_children };
+            Assigned { role, window: assignment.window().into(), inherit_by_children: assignment.inherit_by_children };
         match &mut assignment.assignee {
             Assignee::User(user) => {
                 upsert(&mut self.users.intern_row(user).1.roles, assigned);
@@ -242,5 +281,26 @@ impl Principals {
 
     pub(crate) fn department(&self, department: Sym) -> &DepartmentLinks {
         &self.department_links[department as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A span contains exactly the instants its window does, open and extreme bounds included.
+    #[test]
+    fn spans_contain_what_their_windows_contain() {
+        let instants = [i64::MIN, i64::MIN + 1, -1, 0, 1, 999, 1_000, 1_001, i64::MAX - 1, i64::MAX];
+        let bounds = std::iter::once(None).chain(instants.iter().copied().map(Some));
+        for from in bounds.clone() {
+            for until in bounds.clone() {
+                let window = Window { from, until };
+                for now in instants {
+                    assert_eq!(Span::from(window).contains(now), window.contains(now), "{window:?} at {now}");
+                }
+            }
+        }
+        assert!(instants.iter().all(|&now| !Span::NEVER.contains(now)));
     }
 }
