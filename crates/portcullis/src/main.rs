@@ -197,7 +197,7 @@ async fn import(args: ImportArgs) -> Result<()> {
     let Some(pool) = service.pool(&id).await? else { bail!("no user pool {id}") };
     let records = rows.len();
     let writing = progress_bar(records as u64, "writing {bar:40} {pos}/{len} records, eta {eta}");
-    service.import(&pool, rows, &|written| writing.set_position(written as u64)).await?;
+    let revision = service.import(&pool, rows, &|written| writing.set_position(written as u64)).await?;
     writing.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     println!(
@@ -206,6 +206,8 @@ async fn import(args: ImportArgs) -> Result<()> {
         records as f64 / seconds.max(1e-9),
         seconds - read_seconds
     );
+    // Other nodes load the import a moment later: a request with this minimum revision waits for it.
+    println!("revision: {revision}");
     Ok(())
 }
 

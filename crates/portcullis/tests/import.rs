@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, MIN_REVISION_HEADER};
 use portcullis_core::Mutation;
 use portcullis_dataset::{generate, Reference, Size, Workload};
 use serde_json::json;
@@ -33,6 +33,11 @@ async fn imported_dataset_answers_checks() {
         line.trim().to_owned()
     };
     let client = server.client_for(&field("accessKeyId:"), &field("accessKeySecret:")).await;
+    // On PostgreSQL the server follows the import a moment later; read-your-writes as a client
+    // of several nodes would.
+    let (seen, _) =
+        client.get_with("list-namespaces", &[("limit", "10")], &[(MIN_REVISION_HEADER, field("revision:"))]).await;
+    assert_eq!(seen["statusCode"], 200, "{seen}");
 
     let workload = Workload::new(&dataset, &reference, 200, 7);
     assert!(workload.checks.iter().any(|c| c.expected) && workload.checks.iter().any(|c| !c.expected));
