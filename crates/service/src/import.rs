@@ -8,7 +8,7 @@
 
 use crate::pools::{PoolHandle, Service};
 use crate::{now_ms, ServiceResult};
-use portcullis_core::{record_kinds, Mutation, PoolState, Record};
+use portcullis_core::{record_kinds, Mutation, PoolState, Record, RecordKey};
 use portcullis_store::{ImportProgress, RecordRows, RowWrite, StoreError};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::io::Read;
@@ -153,7 +153,7 @@ fn replaced_namespaces(state: &PoolState, rows: &RecordRows) -> ServiceResult<Ve
     for row in rows.of_kind(record_kinds::NAMESPACE) {
         let Some(Record::Namespace(namespace)) = row.record().transpose()? else { continue };
         if let Some(existing) = state.namespace_by_code(namespace.code.as_str()).filter(|e| e.id != namespace.id) {
-            replaced.push(RowWrite::of(&Mutation::Delete(Record::Namespace(existing.clone()).key())));
+            replaced.push(RowWrite::of(&Mutation::Delete(RecordKey::Namespace(existing.id.clone()))));
         }
     }
     Ok(replaced)

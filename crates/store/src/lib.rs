@@ -147,14 +147,12 @@ pub struct RowWrite {
 impl RowWrite {
     pub fn of(mutation: &Mutation) -> Self {
         match mutation {
-            Mutation::Put(record) => Self::put(record),
+            Mutation::Put(record) => {
+                let key = record.key();
+                Self { kind: key.kind(), key: key.encode(), body: Some(encode_record(record)) }
+            }
             Mutation::Delete(key) => Self { kind: key.kind(), key: key.encode(), body: None },
         }
-    }
-
-    pub fn put(record: &Record) -> Self {
-        let key = record.key();
-        Self { kind: key.kind(), key: key.encode(), body: Some(encode_record(record)) }
     }
 
     /// The order of [`RecordRows`]: by kind, then key.

@@ -123,6 +123,24 @@ impl PgStore {
         Ok(())
     }
 
+    /// Commits one change after `expected_revision`, in one transaction: the revision check and
+    /// bump, the rows, the changelog entry and the notification.
+    async fn commit_change(
+        &self,
+        pool: &PoolId,
+        expected_revision: u64,
+        rows: &RecordRows,
+        entry: ChangelogEntry<'_>,
+        now_ms: i64,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.db.begin().await?;
+        let next = Self::bump_revision(&mut tx, pool, expected_revision).await?;
+        Self::record_change(&mut tx, pool, next, rows, entry, now_ms, progress).await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
     /// Checks and bumps the pool's revision inside `tx`, failing as [`Store::commit`] says.
     async fn bump_revision(
         tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
@@ -272,11 +290,8 @@ impl Store for PgStore {
         now_ms: i64,
     ) -> StoreResult<u64> {
         let rows = RecordRows::from_mutations(mutations);
-        let mut tx = self.db.begin().await?;
-        let next = Self::bump_revision(&mut tx, pool, expected_revision).await?;
-        Self::record_change(&mut tx, pool, next, &rows, ChangelogEntry::Mutations(mutations), now_ms, &|_| ()).await?;
-        tx.commit().await?;
-        Ok(next)
+        let entry = ChangelogEntry::Mutations(mutations);
+        self.commit_change(pool, expected_revision, &rows, entry, now_ms, &|_| ()).await
     }
 
     async fn import(
@@ -287,11 +302,7 @@ impl Store for PgStore {
         now_ms: i64,
         progress: ImportProgress<'_>,
     ) -> StoreResult<u64> {
-        let mut tx = self.db.begin().await?;
-        let next = Self::bump_revision(&mut tx, pool, expected_revision).await?;
-        Self::record_change(&mut tx, pool, next, rows, ChangelogEntry::BulkImport, now_ms, progress).await?;
-        tx.commit().await?;
-        Ok(next)
+        self.commit_change(pool, expected_revision, rows, ChangelogEntry::BulkImport, now_ms, progress).await
     }
 
     async fn changes_since(&self, pool: &PoolId, revision: u64, limit: usize) -> StoreResult<Vec<Change>> {
