@@ -11,7 +11,7 @@ use crate::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use portcullis_core::ops::Plan;
@@ -24,6 +24,12 @@ use std::time::Duration;
 pub const REVISION_HEADER: &str = "x-portcullis-revision";
 /// The pool revision a request must see (a revision header of an earlier answer).
 pub const MIN_REVISION_HEADER: &str = "x-portcullis-min-revision";
+/// The user-pool headers of the two SDK families. Named once: a look-up by `&str` parses and
+/// validates the name on every request.
+const USER_POOL_HEADERS: [HeaderName; 2] =
+    [HeaderName::from_static("x-authing-userpool-id"), HeaderName::from_static("x-genauth-userpool-id")];
+const MIN_REVISION: HeaderName = HeaderName::from_static(MIN_REVISION_HEADER);
+const REVISION: HeaderName = HeaderName::from_static(REVISION_HEADER);
 /// How long a request waits for its minimum revision before it is refused.
 const MIN_REVISION_WAIT: Duration = Duration::from_secs(5);
 
@@ -61,7 +67,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -82,13 +88,13 @@ pub async fn authenticate(State(app): State<AppState>, request: Request, next: N
         Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
     };
-    response.headers_mut().insert(REVISION_HEADER, HeaderValue::from(pool.revision()));
+    response.headers_mut().insert(REVISION, HeaderValue::from(pool.revision()));
     response
 }
 
 /// The revision the request asks to see, if it names one (usually not).
 fn min_revision(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
-    let Some(value) = headers.get(MIN_REVISION_HEADER) else { return Ok(None) };
+    let Some(value) = headers.get(MIN_REVISION) else { return Ok(None) };
     let wanted = value.to_str().ok().and_then(|v| v.trim().parse().ok());
     wanted.map(Some).ok_or_else(|| ApiError::param(MIN_REVISION_HEADER))
 }
@@ -103,18 +109,16 @@ async fn wait_for_revision(pool: &PoolHandle, wanted: u64) -> Result<(), ApiErro
 }
 
 async fn attach_caller(app: &AppState, request: Request) -> Result<(Request, Arc<PoolHandle>), ApiError> {
-    let authorization = header(request.headers(), "authorization").ok_or(AuthError::MissingAuthorization)?;
+    let authorization = header(request.headers(), &header::AUTHORIZATION).ok_or(AuthError::MissingAuthorization)?;
     let (pool_id, mut request) = match auth::parse_authorization(authorization)? {
         Credentials::Bearer(token) => {
             let claims = app.tokens.verify(&token, (now_ms() / 1000) as u64)?;
-            let requested = ["x-authing-userpool-id", "x-genauth-userpool-id"]
-                .iter()
-                .filter_map(|name| header(request.headers(), name))
-                .find(|v| !v.is_empty());
+            let requested =
+                USER_POOL_HEADERS.iter().filter_map(|name| header(request.headers(), name)).find(|v| !v.is_empty());
             if requested.is_some_and(|pool| pool != claims.pool_id) {
                 return Err(AuthError::PoolMismatch.into());
             }
-            (claims.pool_id, request)
+            (claims.pool_id.clone(), request)
         }
         Credentials::Signature { scheme, access_key_id, signature } => {
             let key = app.service.resolve_access_key(&access_key_id).await?.ok_or(AuthError::InvalidSignature)?;

@@ -7,7 +7,7 @@
 use crate::errors::ApiError;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -19,13 +19,17 @@ pub enum Lang {
     EnUs,
 }
 
+/// The language headers of the two SDK families, named once (a look-up by `&str` parses the name).
+const LANG_HEADERS: [HeaderName; 2] =
+    [HeaderName::from_static("x-authing-lang"), HeaderName::from_static("x-genauth-lang")];
+
 impl Lang {
     /// `x-authing-lang` / `x-genauth-lang` decide; when absent or empty, GenAuth clients get
     /// English and everyone else Chinese (the vendor's observed default).
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let explicit = ["x-authing-lang", "x-genauth-lang"]
+        let explicit = LANG_HEADERS
             .iter()
-            .filter_map(|name| headers.get(*name))
+            .filter_map(|name| headers.get(name))
             .filter_map(|v| v.to_str().ok())
             .map(str::trim)
             .find(|v| !v.is_empty());

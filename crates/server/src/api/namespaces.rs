@@ -162,7 +162,7 @@ async fn delete_batch(caller: Caller, Body(body): Body) -> ApiResult {
 }
 
 fn matches_keywords(keywords: Option<&str>, fields: &[&str]) -> bool {
-    keywords.map_or(true, |k| {
+    keywords.is_none_or(|k| {
         let k = k.to_lowercase();
         fields.iter().any(|f| f.to_lowercase().contains(&k))
     })

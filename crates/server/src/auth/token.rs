@@ -2,14 +2,20 @@
 //! `get-management-token` and checked on every call.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use parking_lot::RwLock;
 use rand::distributions::{Alphanumeric, DistString};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::AuthError;
 
 /// Length of the random `jti` claim.
 const JTI_LEN: usize = 16;
+
+/// How many verified tokens are remembered before the memory is cleared and refilled.
+const VERIFIED_CAPACITY: usize = 4096;
 
 /// Mints and verifies management tokens with one server-side HS256 key.
 pub struct TokenIssuer {
@@ -17,7 +23,16 @@ pub struct TokenIssuer {
     decoding_key: DecodingKey,
     validation: Validation,
     ttl_seconds: u64,
+    /// Tokens whose signature already checked out, with their expiry. A client sends the same
+    /// token with every call until it expires, and decoding plus HMAC was over a third of the
+    /// server's instructions per check (docs/PERFORMANCE.md); a hit only compares expiry. Only
+    /// tokens signed with our key get in, so the map cannot be filled by guessing, and its
+    /// keyed hash gives no timing hint about tokens it does not hold.
+    verified: RwLock<HashMap<Box<str>, VerifiedToken>>,
 }
+
+/// A token's claims and its expiry (Unix seconds).
+type VerifiedToken = (Arc<TokenClaims>, u64);
 
 /// What a verified token grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +69,7 @@ impl TokenIssuer {
             decoding_key: DecodingKey::from_secret(&key),
             validation,
             ttl_seconds,
+            verified: RwLock::default(),
         }
     }
 
@@ -82,14 +98,31 @@ impl TokenIssuer {
     }
 
     /// Verifies signature, algorithm and expiry (expired exactly when `now_secs >= exp`).
-    pub fn verify(&self, token: &str, now_secs: u64) -> Result<TokenClaims, AuthError> {
+    pub fn verify(&self, token: &str, now_secs: u64) -> Result<Arc<TokenClaims>, AuthError> {
+        let known = self.verified.read().get(token).cloned();
+        let (claims, expires_at) = match known {
+            Some(known) => known,
+            None => self.check_signature(token)?,
+        };
+        if now_secs >= expires_at {
+            return Err(AuthError::InvalidToken);
+        }
+        Ok(claims)
+    }
+
+    /// Decodes and checks a token not seen before, and remembers it if it is ours.
+    fn check_signature(&self, token: &str) -> Result<VerifiedToken, AuthError> {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding_key, &self.validation)
             .map_err(|_| AuthError::InvalidToken)?
             .claims;
-        if now_secs >= claims.exp {
-            return Err(AuthError::InvalidToken);
+        let verified =
+            (Arc::new(TokenClaims { pool_id: claims.scoped_userpool_id, access_key_id: claims.sub }), claims.exp);
+        let mut remembered = self.verified.write();
+        if remembered.len() >= VERIFIED_CAPACITY {
+            remembered.clear();
         }
-        Ok(TokenClaims { pool_id: claims.scoped_userpool_id, access_key_id: claims.sub })
+        remembered.insert(token.into(), verified.clone());
+        Ok(verified)
     }
 }
 
@@ -180,7 +213,7 @@ mod tests {
     #[test]
     fn auth_md_example_token_verifies() {
         let claims = issuer().verify(EXAMPLE, NOW).unwrap();
-        assert_eq!(claims, TokenClaims { pool_id: POOL.into(), access_key_id: POOL.into() });
+        assert_eq!(*claims, TokenClaims { pool_id: POOL.into(), access_key_id: POOL.into() });
     }
 
     #[test]
@@ -205,7 +238,7 @@ mod tests {
                 assert_eq!(decoded["scoped_userpool_id"], pool);
                 assert_eq!(decoded["sub"], access_key.as_str());
                 let claims = issuer.verify(&token, NOW).unwrap();
-                assert_eq!((claims.pool_id.as_str(), claims.access_key_id), (pool, access_key));
+                assert_eq!((claims.pool_id.as_str(), claims.access_key_id.as_str()), (pool, access_key.as_str()));
             }
         }
     }
@@ -218,6 +251,30 @@ mod tests {
         assert_eq!(issuer.verify(&token, NOW + 7200), Err(AuthError::InvalidToken));
         assert_eq!(issuer.verify(EXAMPLE, 1_763_870_400), Err(AuthError::InvalidToken));
         assert_eq!(issuer.ttl_seconds(), 7200);
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires_and_others_are_still_checked() {
+        let issuer = issuer();
+        let token = issuer.issue(POOL, "ak", NOW);
+        assert_eq!(issuer.verify(&token, NOW).unwrap().access_key_id, "ak");
+        assert_eq!(issuer.verify(&token, NOW + 1).unwrap().access_key_id, "ak", "answered from memory");
+        assert_eq!(issuer.verify(&token, NOW + 7200), Err(AuthError::InvalidToken));
+        assert_eq!(issuer.verify(&token[..token.len() - 1], NOW), Err(AuthError::InvalidToken));
+        let foreign = TokenIssuer::new(b"another-key".to_vec(), 7200).issue(POOL, "ak", NOW);
+        assert_eq!(issuer.verify(&foreign, NOW), Err(AuthError::InvalidToken));
+    }
+
+    #[test]
+    fn the_memory_of_tokens_stays_bounded() {
+        let issuer = issuer();
+        let tokens: Vec<String> =
+            (0..VERIFIED_CAPACITY as u64 + 10).map(|i| issuer.issue(POOL, "ak", NOW + i)).collect();
+        for token in &tokens {
+            assert!(issuer.verify(token, NOW).is_ok());
+            assert!(issuer.verified.read().len() <= VERIFIED_CAPACITY);
+        }
+        assert!(tokens.iter().all(|t| issuer.verify(t, NOW).is_ok()), "forgotten tokens verify again");
     }
 
     #[test]
