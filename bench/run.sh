@@ -5,7 +5,8 @@
 #
 # 1. the engine in process (percentiles of is-action-allowed and the listings; the dataset is
 #    generated from the seed and every workload answer is checked against the naive reference
-#    evaluator, a mismatch fails the run);
+#    evaluator, a mismatch fails the run), then the machine's latency of one dependent memory
+#    load over working sets of small, medium and large state sizes;
 # 2. bench/writes.sh: `portcullis import`, start-up and RSS of a server on the imported data,
 #    authorize-resources throughput;
 # 3. bench/http.sh: the API over HTTP against a constant-JSON baseline (needs wrk).
@@ -28,6 +29,8 @@ if [[ " $PARTS " == *" engine "* ]]; then
     echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GiB"
     ./target/release/portcullis-dataset bench --size "$SIZE" --seed "${SEED:-1}" \
         --checks "${CHECKS:-100000}" --passes "${PASSES:-3}"
+    # The floor under the cache-bound figures: one dependent load over a state-sized heap.
+    ./target/release/portcullis-dataset memory-latency --mib 1,64,512,4096 --steps 5000000
     if [[ "${CRITERION:-0}" == 1 ]]; then
         cargo bench -p portcullis-dataset --bench engine
     fi

@@ -6,6 +6,7 @@
 //! Every benchmark compares the engine's answers with the expected ones before timing it.
 
 pub mod generate;
+pub mod latency;
 pub mod measure;
 pub mod reference;
 pub mod size;

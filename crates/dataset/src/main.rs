@@ -57,6 +57,14 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         repeat: usize,
     },
+    /// Prints the time of one dependent memory load for working sets of these sizes (MiB): the
+    /// floor a check's cache misses cost on this machine.
+    MemoryLatency {
+        #[arg(long, value_delimiter = ',', default_value = "1,16,64,256,1024,4096")]
+        mib: Vec<usize>,
+        #[arg(long, default_value_t = 20_000_000)]
+        steps: usize,
+    },
 }
 
 fn parse_size(raw: &str) -> Result<Size, String> {
@@ -67,6 +75,13 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Generate { size, seed, checks, out } => write_dataset(size, seed, checks, &out),
         Command::Bench { size, seed, checks, passes, repeat } => bench(size, seed, checks, passes, repeat),
+        Command::MemoryLatency { mib, steps } => {
+            for size in mib {
+                let ns = portcullis_dataset::latency::dependent_load_ns(size, steps, 1);
+                println!("{size} MiB: {ns:.1} ns per dependent load");
+            }
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
