@@ -45,9 +45,10 @@ pub struct AppState {
     pub body_limit: usize,
 }
 
-/// Builds the whole application over an opened service, and starts following the other nodes
-/// when the store is shared (PostgreSQL).
+/// Builds the whole application over an opened service: loads every pool, and starts following
+/// the other nodes when the store is shared (PostgreSQL).
 pub async fn app(service: Arc<Service>, config: ServerConfig) -> ServiceResult<Router> {
+    service.load_all().await?;
     if service.start_following().await? {
         tracing::info!("following commits of other nodes sharing the database");
     }

@@ -90,13 +90,21 @@ pub struct Service {
 }
 
 impl Service {
-    /// Opens the service over `store`, loading every pool into memory.
+    /// Opens the service over `store`. Pools are loaded into memory on first use, so that an
+    /// operator command (an import, a new key) does not pay for loading every other pool.
     pub async fn open(store: Arc<dyn Store>, master: MasterKey) -> ServiceResult<Arc<Self>> {
-        let service = Arc::new(Self { store, master, pools: RwLock::new(HashMap::new()), keys: KeyCache::default() });
-        for pool in service.store.pools().await? {
-            service.load(&pool.id).await?;
+        Ok(Arc::new(Self { store, master, pools: RwLock::new(HashMap::new()), keys: KeyCache::default() }))
+    }
+
+    /// Loads every pool not yet in memory: a server does before it answers, so that no request
+    /// waits for a load.
+    pub async fn load_all(&self) -> ServiceResult<()> {
+        for pool in self.store.pools().await? {
+            if self.loaded(pool.id.as_str()).is_none() {
+                self.load(&pool.id).await?;
+            }
         }
-        Ok(service)
+        Ok(())
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -1,5 +1,6 @@
 //! Bulk import into an embedded (SQLite) pool: reading JSON lines, replacing the pool's
-//! `default` namespace, and the pool the service holds afterwards.
+//! `default` namespace, and the pool the service holds afterwards; which pools an opened
+//! service loads.
 
 use portcullis_core::{Mutation, Record};
 use portcullis_service::{read_import, ImportError, MasterKey, Service};
@@ -49,6 +50,22 @@ async fn an_import_replaces_the_default_namespace_and_keeps_the_last_write_of_a_
     let restarted = open_service(&dir).await;
     let pool = restarted.pool(id.as_str()).await.unwrap().unwrap();
     assert_eq!(pool.read(|state| state.namespaces().count()), 2);
+}
+
+#[tokio::test]
+async fn pools_load_on_first_use_unless_all_are_loaded_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = open_service(&dir).await.create_pool("existing", None).await.unwrap();
+
+    // An operator command (an import beside a large pool) must not load the pools it does not touch.
+    let command = open_service(&dir).await;
+    assert!(command.loaded(id.as_str()).is_none());
+    assert!(command.pool(id.as_str()).await.unwrap().is_some(), "loaded when asked for");
+    assert!(command.loaded(id.as_str()).is_some());
+
+    let server = open_service(&dir).await;
+    server.load_all().await.unwrap();
+    assert!(server.loaded(id.as_str()).is_some(), "a server holds every pool before it answers");
 }
 
 #[test]
