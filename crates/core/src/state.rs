@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::mutation::{Mutation, Record, RecordKey};
 use crate::vec_map::VecMap;
+use smallvec::SmallVec;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 #[derive(Default, Debug, Clone)]
@@ -24,15 +25,20 @@ pub struct PoolState {
     resource_codes: HashMap<ResourceId, (NamespaceId, ResourceCode)>,
     roles: HashMap<RoleId, Role>,
     role_by_code: HashMap<(NamespaceId, RoleCode), RoleId>,
-    users: HashMap<UserId, User>,
+    /// Boxed: a `User` is ~280 bytes, mostly optional profile fields, and a hash table keeps
+    /// up to twice as many slots as entries (a million users take 2^21 slots), so unboxed the
+    /// empty slots alone cost as much as the users.
+    users: HashMap<UserId, Box<User>>,
     user_by_username: HashMap<String, UserId>,
     user_by_email: HashMap<String, UserId>,
     user_by_phone: HashMap<String, UserId>,
     user_by_external_id: HashMap<String, UserId>,
     groups: HashMap<GroupId, Group>,
     group_by_code: HashMap<GroupCode, GroupId>,
-    group_members: BTreeMap<(GroupId, UserId), GroupMembership>,
-    groups_of_user: HashMap<UserId, VecMap<GroupId, ()>>,
+    /// Each group's members with the time they joined, by user id. Per group and without the
+    /// ids repeated in a record: a B-tree of whole records keyed by both ids took ~150 bytes a
+    /// membership. A user's groups are read from [`Principals`].
+    group_members: HashMap<GroupId, BTreeMap<UserId, i64>>,
     organizations: HashMap<OrganizationId, Organization>,
     organization_by_code: HashMap<OrganizationCode, OrganizationId>,
     departments: HashMap<DepartmentId, Department>,
@@ -40,12 +46,13 @@ pub struct PoolState {
     /// Every department's ancestors, kept current on every department put or delete, so that a
     /// check never walks a tree (see [`Lineage`]).
     lineages: HashMap<DepartmentId, Lineage>,
-    department_members: BTreeMap<(DepartmentId, UserId), DepartmentMembership>,
-    departments_of_user: HashMap<UserId, VecMap<DepartmentId, ()>>,
+    /// Each department's direct members, by user id, as `group_members`; a user's departments
+    /// are read from [`Principals`].
+    department_members: HashMap<DepartmentId, BTreeMap<UserId, MembershipTerms>>,
     /// Role assignments, filed by their assignee, for listings and write planning (checks read
     /// the same assignments in symbol form from [`Principals`]).
-    roles_of_user: HashMap<UserId, VecMap<RoleId, RoleAssignment>>,
-    roles_of_department: HashMap<DepartmentId, VecMap<RoleId, RoleAssignment>>,
+    roles_of_user: HashMap<UserId, VecMap<RoleId, AssignmentTerms>>,
+    roles_of_department: HashMap<DepartmentId, VecMap<RoleId, AssignmentTerms>>,
     users_of_role: HashMap<RoleId, BTreeSet<UserId>>,
     departments_of_role: HashMap<RoleId, BTreeSet<DepartmentId>>,
     grants: GrantIndex,
@@ -89,6 +96,43 @@ impl<T: PartialEq> Lineage<T> {
     }
 }
 
+/// A department membership as filed under its department and user: the rest of the record.
+#[derive(Debug, Clone, Copy)]
+struct MembershipTerms {
+    is_leader: bool,
+    is_main: bool,
+    joined_at: i64,
+}
+
+impl MembershipTerms {
+    fn record(self, department: &DepartmentId, user: &UserId) -> DepartmentMembership {
+        let Self { is_leader, is_main, joined_at } = self;
+        DepartmentMembership { department: department.clone(), user: user.clone(), is_leader, is_main, joined_at }
+    }
+}
+
+/// A role assignment as filed under its assignee and role: the rest of the record (the two ids
+/// held again in each assignment were a third of the map's bytes).
+#[derive(Debug, Clone, Copy)]
+struct AssignmentTerms {
+    inherit_by_children: bool,
+    enable_time: Option<i64>,
+    end_time: Option<i64>,
+    created_at: i64,
+}
+
+impl AssignmentTerms {
+    fn of(assignment: &RoleAssignment) -> Self {
+        let RoleAssignment { inherit_by_children, enable_time, end_time, created_at, .. } = *assignment;
+        Self { inherit_by_children, enable_time, end_time, created_at }
+    }
+
+    fn record(self, role: &RoleId, assignee: Assignee) -> RoleAssignment {
+        let Self { inherit_by_children, enable_time, end_time, created_at } = self;
+        RoleAssignment { role: role.clone(), assignee, inherit_by_children, enable_time, end_time, created_at }
+    }
+}
+
 /// A collection of an index entry: a set, or a map keyed by what the entry relates to.
 trait IndexEntry<V> {
     fn remove_value(&mut self, value: &V) -> bool;
@@ -101,6 +145,15 @@ impl<V: Ord> IndexEntry<V> for BTreeSet<V> {
     }
     fn is_empty(&self) -> bool {
         BTreeSet::is_empty(self)
+    }
+}
+
+impl<V: Ord, T> IndexEntry<V> for BTreeMap<V, T> {
+    fn remove_value(&mut self, value: &V) -> bool {
+        self.remove(value).is_some()
+    }
+    fn is_empty(&self) -> bool {
+        BTreeMap::is_empty(self)
     }
 }
 
@@ -121,6 +174,13 @@ fn index_remove<K: std::hash::Hash + Eq, V, E: IndexEntry<V>>(index: &mut HashMa
         index.remove(key);
     }
     removed
+}
+
+/// A user's few groups or departments in id order, as listings give them.
+fn sorted<'a, T: Ord + 'a>(items: impl Iterator<Item = &'a T>) -> impl Iterator<Item = &'a T> {
+    let mut items: SmallVec<[&T; 4]> = items.collect();
+    items.sort_unstable();
+    items.into_iter()
 }
 
 fn unique_remove(index: &mut HashMap<String, UserId>, value: &Option<String>, id: &UserId) {
@@ -195,7 +255,7 @@ impl PoolState {
                 unique_insert(&mut self.user_by_email, &r.email, &r.id);
                 unique_insert(&mut self.user_by_phone, &r.phone, &r.id);
                 unique_insert(&mut self.user_by_external_id, &r.external_id, &r.id);
-                self.users.insert(r.id.clone(), r);
+                self.users.insert(r.id.clone(), Box::new(r));
             }
             Record::Group(r) => {
                 self.group_by_code.insert(r.code.clone(), r.id.clone());
@@ -203,8 +263,7 @@ impl PoolState {
             }
             Record::GroupMember(mut r) => {
                 self.principals.join_group(&mut r.group, &mut r.user);
-                self.groups_of_user.entry(r.user.clone()).or_default().insert(r.group.clone(), ());
-                self.group_members.insert((r.group.clone(), r.user.clone()), r);
+                self.group_members.entry(r.group).or_default().insert(r.user, r.joined_at);
             }
             Record::Organization(r) => {
                 self.organization_by_code.insert(r.code.clone(), r.id.clone());
@@ -220,19 +279,20 @@ impl PoolState {
             }
             Record::DepartmentMember(mut r) => {
                 self.principals.join_department(&mut r.department, &mut r.user);
-                self.departments_of_user.entry(r.user.clone()).or_default().insert(r.department.clone(), ());
-                self.department_members.insert((r.department.clone(), r.user.clone()), r);
+                let terms = MembershipTerms { is_leader: r.is_leader, is_main: r.is_main, joined_at: r.joined_at };
+                self.department_members.entry(r.department).or_default().insert(r.user, terms);
             }
             Record::RoleAssignment(mut r) => {
                 self.principals.assign(&mut r);
-                match &r.assignee {
+                let terms = AssignmentTerms::of(&r);
+                match r.assignee {
                     Assignee::User(user) => {
                         self.users_of_role.entry(r.role.clone()).or_default().insert(user.clone());
-                        self.roles_of_user.entry(user.clone()).or_default().insert(r.role.clone(), r);
+                        self.roles_of_user.entry(user).or_default().insert(r.role, terms);
                     }
                     Assignee::Department(department) => {
                         self.departments_of_role.entry(r.role.clone()).or_default().insert(department.clone());
-                        self.roles_of_department.entry(department.clone()).or_default().insert(r.role.clone(), r);
+                        self.roles_of_department.entry(department).or_default().insert(r.role, terms);
                     }
                 }
             }
@@ -284,9 +344,8 @@ impl PoolState {
                 }
             }
             RecordKey::GroupMember(group, user) => {
-                if self.group_members.remove(&(group.clone(), user.clone())).is_some() {
+                if index_remove(&mut self.group_members, group, user) {
                     self.principals.leave_group(group, user);
-                    index_remove(&mut self.groups_of_user, user, group);
                 }
             }
             RecordKey::Organization(id) => {
@@ -303,9 +362,8 @@ impl PoolState {
                 }
             }
             RecordKey::DepartmentMember(department, user) => {
-                if self.department_members.remove(&(department.clone(), user.clone())).is_some() {
+                if index_remove(&mut self.department_members, department, user) {
                     self.principals.leave_department(department, user);
-                    index_remove(&mut self.departments_of_user, user, department);
                 }
             }
             RecordKey::RoleAssignment(role, assignee @ Assignee::User(user)) => {
@@ -400,18 +458,17 @@ impl PoolState {
         self.roles.values()
     }
     /// A role's assignments: to users, then to departments, each by id.
-    pub fn role_assignments_of_role<'a>(&'a self, role: &'a RoleId) -> impl Iterator<Item = &'a RoleAssignment> + 'a {
-        let to_users =
-            self.users_of_role.get(role).into_iter().flatten().filter_map(move |u| self.user_roles(u)?.get(role));
-        let to_departments =
-            self.department_roles_assigned_to(role).filter_map(move |d| self.department_roles(d)?.get(role));
-        to_users.chain(to_departments)
+    pub fn role_assignments_of_role<'a>(&'a self, role: &'a RoleId) -> impl Iterator<Item = RoleAssignment> + 'a {
+        let users = self.users_of_role.get(role).into_iter().flatten().map(|u| Assignee::User(u.clone()));
+        let departments = self.department_roles_assigned_to(role).map(|d| Assignee::Department(d.clone()));
+        users.chain(departments).filter_map(|assignee| self.role_assignment(role, &assignee))
     }
-    pub fn role_assignment(&self, role: &RoleId, assignee: &Assignee) -> Option<&RoleAssignment> {
-        match assignee {
+    pub fn role_assignment(&self, role: &RoleId, assignee: &Assignee) -> Option<RoleAssignment> {
+        let terms = match assignee {
             Assignee::User(user) => self.user_roles(user)?.get(role),
             Assignee::Department(department) => self.department_roles(department)?.get(role),
-        }
+        };
+        terms.map(|terms| terms.record(role, assignee.clone()))
     }
     /// Roles assigned directly to a user or department (any namespace, any time window), by id.
     pub fn roles_assigned_to<'a>(&'a self, assignee: &Assignee) -> impl Iterator<Item = &'a RoleId> + 'a {
@@ -422,11 +479,11 @@ impl PoolState {
         roles.into_iter().flat_map(VecMap::keys)
     }
     /// The roles assigned directly to `user`, with their assignments, by role id.
-    fn user_roles(&self, user: &UserId) -> Option<&VecMap<RoleId, RoleAssignment>> {
+    fn user_roles(&self, user: &UserId) -> Option<&VecMap<RoleId, AssignmentTerms>> {
         self.roles_of_user.get(user)
     }
     /// The roles assigned directly to `department`, with their assignments, by role id.
-    fn department_roles(&self, department: &DepartmentId) -> Option<&VecMap<RoleId, RoleAssignment>> {
+    fn department_roles(&self, department: &DepartmentId) -> Option<&VecMap<RoleId, AssignmentTerms>> {
         self.roles_of_department.get(department)
     }
     /// The departments `role` is assigned to (directly; inheritance is the assignment's flag).
@@ -437,23 +494,23 @@ impl PoolState {
     // ---- users ------------------------------------------------------------------------------
 
     pub fn user(&self, id: &str) -> Option<&User> {
-        self.users.get(id)
+        self.users.get(id).map(|user| &**user)
     }
     pub fn user_by_username(&self, username: &str) -> Option<&User> {
-        self.user_by_username.get(username).and_then(|id| self.users.get(id))
+        self.user_by_username.get(username).and_then(|id| self.user(id.as_str()))
     }
     /// `email` must already be lower-cased (emails are stored that way).
     pub fn user_by_email(&self, email: &str) -> Option<&User> {
-        self.user_by_email.get(email).and_then(|id| self.users.get(id))
+        self.user_by_email.get(email).and_then(|id| self.user(id.as_str()))
     }
     pub fn user_by_phone(&self, phone: &str) -> Option<&User> {
-        self.user_by_phone.get(phone).and_then(|id| self.users.get(id))
+        self.user_by_phone.get(phone).and_then(|id| self.user(id.as_str()))
     }
     pub fn user_by_external_id(&self, external_id: &str) -> Option<&User> {
-        self.user_by_external_id.get(external_id).and_then(|id| self.users.get(id))
+        self.user_by_external_id.get(external_id).and_then(|id| self.user(id.as_str()))
     }
     pub fn users(&self) -> impl Iterator<Item = &User> {
-        self.users.values()
+        self.users.values().map(|user| &**user)
     }
     pub fn user_count(&self) -> usize {
         self.users.len()
@@ -471,17 +528,17 @@ impl PoolState {
     pub fn groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.values()
     }
-    pub fn group_members<'a>(&'a self, group: &'a GroupId) -> impl Iterator<Item = &'a GroupMembership> + 'a {
-        self.group_members
-            .range((group.clone(), UserId::from_stored(""))..)
-            .take_while(move |((g, _), _)| g == group)
-            .map(|(_, m)| m)
+    /// The group's memberships, by user id.
+    pub fn group_members<'a>(&'a self, group: &'a GroupId) -> impl Iterator<Item = GroupMembership> + 'a {
+        let members = self.group_members.get(group).into_iter().flatten();
+        members.map(|(user, &joined_at)| GroupMembership { group: group.clone(), user: user.clone(), joined_at })
     }
     pub fn is_group_member(&self, group: &GroupId, user: &UserId) -> bool {
-        self.group_members.contains_key(&(group.clone(), user.clone()))
+        self.group_members.get(group).is_some_and(|members| members.contains_key(user))
     }
+    /// The groups `user` is a member of, by id.
     pub fn groups_of_user<'a>(&'a self, user: &UserId) -> impl Iterator<Item = &'a GroupId> + 'a {
-        self.groups_of_user.get(user).into_iter().flat_map(VecMap::keys)
+        sorted(self.principals.groups_of_user(user))
     }
 
     // ---- organizations and departments -----------------------------------------------------
@@ -525,21 +582,20 @@ impl PoolState {
     pub fn lineage(&self, id: &DepartmentId) -> Option<&Lineage> {
         self.lineages.get(id)
     }
+    /// The department's direct memberships, by user id.
     pub fn department_members<'a>(
         &'a self,
         department: &'a DepartmentId,
-    ) -> impl Iterator<Item = &'a DepartmentMembership> + 'a {
-        self.department_members
-            .range((department.clone(), UserId::from_stored(""))..)
-            .take_while(move |((d, _), _)| d == department)
-            .map(|(_, m)| m)
+    ) -> impl Iterator<Item = DepartmentMembership> + 'a {
+        let members = self.department_members.get(department).into_iter().flatten();
+        members.map(|(user, terms)| terms.record(department, user))
     }
-    pub fn department_membership(&self, department: &DepartmentId, user: &UserId) -> Option<&DepartmentMembership> {
-        self.department_members.get(&(department.clone(), user.clone()))
+    pub fn department_membership(&self, department: &DepartmentId, user: &UserId) -> Option<DepartmentMembership> {
+        self.department_members.get(department)?.get(user).map(|terms| terms.record(department, user))
     }
     /// The departments `user` is a direct member of, by id.
     pub fn departments_of_user<'a>(&'a self, user: &UserId) -> impl Iterator<Item = &'a DepartmentId> + 'a {
-        self.departments_of_user.get(user).into_iter().flat_map(VecMap::keys)
+        sorted(self.principals.departments_of_user(user))
     }
 
     /// The interned principals checks read.

@@ -1,17 +1,20 @@
-//! A map kept as one sorted vector, for the many small index entries of a pool (a user's
-//! groups, departments and role assignments: about three each). A `BTreeMap` allocates a whole
-//! eleven-slot node for them; with role assignments that was ~1.2 KB per user, most of the
-//! medium pool's memory over budget. Iteration is in key order, as with the B-tree it replaced.
-//! Inserting shifts the tail, which is fine for entries this size.
+//! A map kept as one sorted slice, for the many small index entries of a pool (a user's role
+//! assignments: about three each). A `BTreeMap` allocates a whole eleven-slot node for them;
+//! with role assignments that was ~1.2 KB per user, most of the medium pool's memory over
+//! budget. Iteration is in key order, as with the B-tree it replaced.
+//!
+//! The slice is allocated to its exact length: a `Vec` grows to at least four entries, a
+//! quarter of the bytes for the usual three. Inserting and removing therefore reallocate and
+//! shift the tail, which is fine for entries this size.
 
 use std::borrow::Borrow;
 
 #[derive(Debug, Clone)]
-pub struct VecMap<K, V>(Vec<(K, V)>);
+pub struct VecMap<K, V>(Box<[(K, V)]>);
 
 impl<K, V> Default for VecMap<K, V> {
     fn default() -> Self {
-        Self(Vec::new())
+        Self(Box::default())
     }
 }
 
@@ -35,7 +38,7 @@ impl<K: Ord, V> VecMap<K, V> {
         match self.position(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
-                self.0.insert(i, (key, value));
+                self.resize(|entries| entries.insert(i, (key, value)));
                 None
             }
         }
@@ -45,7 +48,16 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.position(key).ok().map(|i| self.0.remove(i).1)
+        let i = self.position(key).ok()?;
+        Some(self.resize(|entries| entries.remove(i)).1)
+    }
+
+    /// Applies `change` to the entries as a vector, then sizes the slice to fit again.
+    fn resize<T>(&mut self, change: impl FnOnce(&mut Vec<(K, V)>) -> T) -> T {
+        let mut entries = std::mem::take(&mut self.0).into_vec();
+        let result = change(&mut entries);
+        self.0 = entries.into_boxed_slice();
+        result
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {

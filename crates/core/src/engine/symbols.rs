@@ -63,6 +63,11 @@ impl<T: Clone + Borrow<str>, R: Default> Interner<T, R> {
         self.syms.get_mut(name.as_bytes()).map(|(_, row)| row)
     }
 
+    /// The name numbered `sym`.
+    pub(crate) fn name(&self, sym: Sym) -> &T {
+        &self.names[sym as usize]
+    }
+
     /// How many symbols exist: every symbol is below this.
     pub(crate) fn len(&self) -> usize {
         self.names.len()

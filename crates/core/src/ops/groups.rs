@@ -95,9 +95,7 @@ pub fn delete_batch(state: &PoolState, codes: &[String]) -> Plan<()> {
         if seen.insert(group.id.clone()) {
             mutations.extend(cascade::grants_of_target(state, &GrantTarget::Group(group.id.clone())));
             mutations.extend(
-                state
-                    .group_members(&group.id)
-                    .map(|m| Mutation::Delete(RecordKey::GroupMember(m.group.clone(), m.user.clone()))),
+                state.group_members(&group.id).map(|m| Mutation::Delete(RecordKey::GroupMember(m.group, m.user))),
             );
             mutations.push(Mutation::Delete(RecordKey::Group(group.id.clone())));
         }
@@ -163,8 +161,8 @@ pub fn search<'a>(state: &'a PoolState, keywords: Option<&str>) -> Vec<&'a Group
 }
 
 /// The group's memberships, most recently joined first.
-pub fn members_newest_first<'a>(state: &'a PoolState, group: &'a GroupId) -> Vec<&'a GroupMembership> {
-    let mut members: Vec<&GroupMembership> = state.group_members(group).collect();
+pub fn members_newest_first(state: &PoolState, group: &GroupId) -> Vec<GroupMembership> {
+    let mut members: Vec<GroupMembership> = state.group_members(group).collect();
     sort_newest_first(&mut members, |m| (m.joined_at, m.user.as_str()));
     members
 }
@@ -188,7 +186,7 @@ mod tests {
 
         fn members(&self, code: &str) -> Vec<UserId> {
             let group = self.state.group_by_code(code).unwrap();
-            self.state.group_members(&group.id).map(|m| m.user.clone()).collect()
+            self.state.group_members(&group.id).map(|m| m.user).collect()
         }
     }
 
@@ -328,7 +326,7 @@ mod tests {
         let group = pool.group("g");
         pool.run(|s, cx| add_members(s, "g", &ids(&[&first]), cx)).unwrap();
         pool.run(|s, cx| add_members(s, "g", &ids(&[&second]), cx)).unwrap();
-        let order: Vec<&UserId> = members_newest_first(&pool.state, &group).into_iter().map(|m| &m.user).collect();
-        assert_eq!(order, vec![&second, &first]);
+        let order: Vec<UserId> = members_newest_first(&pool.state, &group).into_iter().map(|m| m.user).collect();
+        assert_eq!(order, vec![second, first]);
     }
 }

@@ -67,7 +67,7 @@ pub fn namespace_in<'a>(state: &'a PoolState, code: Option<&str>) -> Result<&'a 
 }
 
 /// Newest first, then by id (ids are time-ordered), as every listing in the contract is.
-pub fn sort_newest_first<T>(items: &mut [&T], key: impl Fn(&T) -> (i64, &str)) {
+pub fn sort_newest_first<T>(items: &mut [T], key: impl Fn(&T) -> (i64, &str)) {
     items.sort_by(|a, b| {
         let (ta, ia) = key(a);
         let (tb, ib) = key(b);

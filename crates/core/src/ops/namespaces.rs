@@ -123,7 +123,7 @@ fn cascade_delete(state: &PoolState, id: &NamespaceId) -> Vec<Mutation> {
         mutations.extend(
             state
                 .role_assignments_of_role(&role.id)
-                .map(|a| Mutation::Delete(RecordKey::RoleAssignment(a.role.clone(), a.assignee.clone()))),
+                .map(|a| Mutation::Delete(RecordKey::RoleAssignment(a.role, a.assignee))),
         );
         // The role's grants all live in its own namespace, so the sweep below covers them.
         debug_assert!(state.grants_of_target(&GrantTarget::Role(role.id.clone())).all(|g| &g.namespace == id));

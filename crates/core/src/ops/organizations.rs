@@ -109,7 +109,7 @@ pub fn members_of_subtree(state: &PoolState, root: &DepartmentId) -> Vec<(UserId
     let mut joined: HashMap<UserId, i64> = HashMap::new();
     for department in state.department_subtree(root) {
         for membership in state.department_members(&department) {
-            let at = joined.entry(membership.user.clone()).or_insert(membership.joined_at);
+            let at = joined.entry(membership.user).or_insert(membership.joined_at);
             *at = (*at).min(membership.joined_at);
         }
     }
@@ -154,7 +154,7 @@ pub fn department_members<'a>(state: &'a PoolState, department: &DepartmentId, q
     let joined = if query.include_descendants {
         members_of_subtree(state, department)
     } else {
-        state.department_members(department).map(|m| (m.user.clone(), m.joined_at)).collect()
+        state.department_members(department).map(|m| (m.user, m.joined_at)).collect()
     };
     let keywords = query.keywords.map(str::to_lowercase);
     let mut found: Vec<(&User, i64)> = joined
@@ -222,7 +222,7 @@ fn check_unique_in_organization(
 fn delete_department_records(state: &PoolState, id: &DepartmentId) -> Vec<Mutation> {
     let mut mutations: Vec<Mutation> = state
         .department_members(id)
-        .map(|m| Mutation::Delete(RecordKey::DepartmentMember(m.department.clone(), m.user.clone())))
+        .map(|m| Mutation::Delete(RecordKey::DepartmentMember(m.department, m.user)))
         .collect();
     mutations.extend(cascade::assignments_of(state, &Assignee::Department(id.clone())));
     mutations.extend(cascade::grants_of_target(state, &GrantTarget::Department(id.clone())));
@@ -547,7 +547,7 @@ pub fn remove_department_members(
         .collect::<HashSet<_>>()
         .into_iter()
         .filter_map(|raw| state.department_membership(&found.id, &UserId::from_stored(raw.as_str())))
-        .map(|m| Mutation::Delete(RecordKey::DepartmentMember(m.department.clone(), m.user.clone())))
+        .map(|m| Mutation::Delete(RecordKey::DepartmentMember(m.department, m.user)))
         .collect();
     Ok(Planned::new(mutations, ()))
 }

@@ -152,7 +152,7 @@ fn cascade_delete(state: &PoolState, role: &Role) -> Vec<Mutation> {
     mutations.extend(
         state
             .role_assignments_of_role(&role.id)
-            .map(|a| Mutation::Delete(RecordKey::RoleAssignment(a.role.clone(), a.assignee.clone()))),
+            .map(|a| Mutation::Delete(RecordKey::RoleAssignment(a.role, a.assignee))),
     );
     mutations.push(Mutation::Delete(RecordKey::Role(role.id.clone())));
     mutations
@@ -227,7 +227,9 @@ pub fn assign(
         for (assignee, inherit_by_children) in &assignees {
             let existing = state.role_assignment(&role.id, assignee);
             let window = window.unwrap_or_else(|| {
-                existing.map_or_else(Window::default, |a| Window { enable_time: a.enable_time, end_time: a.end_time })
+                existing
+                    .as_ref()
+                    .map_or_else(Window::default, |a| Window { enable_time: a.enable_time, end_time: a.end_time })
             });
             let assignment = RoleAssignment {
                 role: role.id.clone(),
@@ -282,8 +284,8 @@ pub fn list<'a>(
 }
 
 /// The assignments of a role, most recently made first.
-fn assignments_newest_first<'a>(state: &'a PoolState, role: &'a Role) -> Vec<&'a RoleAssignment> {
-    let mut assignments: Vec<&RoleAssignment> = state.role_assignments_of_role(&role.id).collect();
+fn assignments_newest_first(state: &PoolState, role: &Role) -> Vec<RoleAssignment> {
+    let mut assignments: Vec<RoleAssignment> = state.role_assignments_of_role(&role.id).collect();
     assignments.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.assignee.cmp(&a.assignee)));
     assignments
 }
@@ -500,12 +502,12 @@ mod tests {
         let user = pool.user();
         let window = Window { enable_time: Some(5), end_time: Some(50) };
         pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], Some(window), cx)).unwrap();
-        let first = pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap().clone();
+        let first = pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap();
         assert_eq!((first.enable_time, first.end_time), (Some(5), Some(50)));
 
         // The batch form carries no window: the current one stays.
         pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&user)], None, cx)).unwrap();
-        assert_eq!(pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap(), &first);
+        assert_eq!(pool.state.role_assignment(&id, &Assignee::User(user.clone())).unwrap(), first);
 
         let window = Window { enable_time: None, end_time: Some(70) };
         pool.run(|s, cx| assign(s, &role_ref("a"), &[user_target(&user), user_target(&user)], Some(window), cx))

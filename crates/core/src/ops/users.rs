@@ -363,8 +363,8 @@ pub fn departments_of<'a>(
     sort: DepartmentSort,
     descending: bool,
     page: PageRequest,
-) -> Page<(&'a DepartmentMembership, &'a Department)> {
-    let mut found: Vec<(&DepartmentMembership, &Department)> = state
+) -> Page<(DepartmentMembership, &'a Department)> {
+    let mut found: Vec<(DepartmentMembership, &Department)> = state
         .departments_of_user(user)
         .filter_map(|d| Some((state.department_membership(d, user)?, state.department(d.as_str())?)))
         .collect();
