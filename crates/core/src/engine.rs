@@ -14,16 +14,18 @@
 //! cost, and nothing is allocated. Listings walk from the user instead, since they want every
 //! reaching grant.
 
+mod effective;
 pub(crate) mod index;
 mod prefetch;
 pub(crate) mod principals;
 pub(crate) mod symbols;
 
-use crate::codes::{Action, GrantCode};
+use crate::codes::Action;
 use crate::ids::{DepartmentId, NamespaceId, UserId};
-use crate::model::{Assignee, Effect, Grant, GrantTarget, ResourceType};
+use crate::model::{Assignee, Effect, Grant, GrantTarget};
 use crate::state::{Lineage, PoolState};
-use index::HashMap;
+use effective::Merge;
+pub use effective::{Actions, EffectiveGrant, EffectiveGrants};
 use principals::{Assigned, Principal, Principals, UserLinks};
 use smallvec::SmallVec;
 use std::ops::ControlFlow::{self, Break, Continue};
@@ -180,12 +182,12 @@ fn for_each_target<B>(
 }
 
 /// The grants in `namespace` made to `target` that pass on to a user related to it by `reach`.
-fn grants_reaching_through<'a>(
+fn grants_reaching_through<'a: 'n, 'n>(
     state: &'a PoolState,
-    namespace: &'a NamespaceId,
+    namespace: &'n NamespaceId,
     target: &GrantTarget,
     reach: Reach,
-) -> impl Iterator<Item = &'a Grant> + 'a {
+) -> impl Iterator<Item = &'a Grant> + 'n {
     state.grants_of_target(target).filter(move |g| &g.namespace == namespace && reach.admits(g.inherit_by_children))
 }
 
@@ -223,50 +225,25 @@ pub fn sort_oldest_first(grants: &mut [&Grant]) {
     grants.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.code.cmp(&b.code)));
 }
 
-/// One entry of a user's effective grants: every reaching grant with this code and effect,
-/// merged (semantics §11).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EffectiveGrant {
-    pub code: GrantCode,
-    pub effect: Effect,
-    /// The type of the first contributing grant.
-    pub resource_type: ResourceType,
-    /// The union of the contributors' actions, in first-seen order.
-    pub actions: Vec<Action>,
-}
-
-/// The user's effective grants in `namespace`: one entry per `(code, effect)`, in the order
-/// their first contributor was met (user, roles, groups, departments; each target's grants
-/// oldest first, as the direct listings show them).
-pub fn effective_grants(state: &PoolState, namespace: &NamespaceId, user: &UserId, now_ms: i64) -> Vec<EffectiveGrant> {
-    let mut merged: Vec<EffectiveGrant> = Vec::new();
-    // Keyed by borrowed codes: a user with 10k effective grants must not pay 10k key clones.
-    let mut position: HashMap<(&str, Effect), usize> = HashMap::default();
+/// The user's effective grants in `namespace` (semantics §11): every reaching grant, merged
+/// per `(code, effect)`, in the order their first contributor was met (user, roles, groups,
+/// departments; each target's grants oldest first, as the direct listings show them).
+pub fn effective_grants<'a>(
+    state: &'a PoolState,
+    namespace: &NamespaceId,
+    user: &UserId,
+    now_ms: i64,
+) -> EffectiveGrants<'a> {
+    let mut merge = Merge::new();
     let mut grants: Vec<&Grant> = Vec::new();
     let _: ControlFlow<()> = for_each_target(state, namespace, user, now_ms, |target, reach| {
         grants.clear();
         grants.extend(grants_reaching_through(state, namespace, target, reach));
         sort_oldest_first(&mut grants);
-        for grant in &grants {
-            let index = *position.entry((grant.code.as_str(), grant.effect)).or_insert_with(|| {
-                merged.push(EffectiveGrant {
-                    code: grant.code.clone(),
-                    effect: grant.effect,
-                    resource_type: grant.resource_type,
-                    actions: Vec::new(),
-                });
-                merged.len() - 1
-            });
-            let actions = &mut merged[index].actions;
-            for action in &grant.actions {
-                if !actions.contains(action) {
-                    actions.push(action.clone());
-                }
-            }
-        }
+        merge.add_target(&grants);
         Continue(())
     });
-    merged
+    merge.finish()
 }
 
 #[cfg(test)]
@@ -553,6 +530,28 @@ mod tests {
             summary,
             vec![("books", vec!["read", "write", "list"]), ("books:1", vec!["read"]), ("pens", vec!["write"])]
         );
+    }
+
+    #[test]
+    fn actions_added_by_later_contributors_follow_the_first_ones_once_each() {
+        let mut p = Pool::new();
+        let u = p.user("u");
+        let (g1, g2) = (GroupId::from_stored("g1"), GroupId::from_stored("g2"));
+        p.join_group(&g1, &u);
+        p.join_group(&g2, &u);
+        // A repeat within the first contributor's list is shown once, like one in a later one.
+        p.grant(GrantTarget::User(u.clone()), "a", &["read", "read", "list"]);
+        p.grant(GrantTarget::User(u.clone()), "b", &["read"]);
+        // Additions to `a` and `b` interleave.
+        p.grant(GrantTarget::Group(g1.clone()), "a", &["write", "read"]);
+        p.grant(GrantTarget::Group(g1), "b", &["write"]);
+        p.grant(GrantTarget::Group(g2.clone()), "a", &["delete", "write", "delete"]);
+        p.grant(GrantTarget::Group(g2), "b", &["list"]);
+
+        let merged = effective_grants(&p.pool.state, &p.namespace, &u, NOW);
+        let summary: Vec<(&str, Vec<&str>)> =
+            merged.iter().map(|e| (e.code.as_str(), e.actions.iter().map(Action::as_str).collect())).collect();
+        assert_eq!(summary, vec![("a", vec!["read", "list", "write", "delete"]), ("b", vec!["read", "write", "list"])]);
     }
 
     #[test]

@@ -427,7 +427,7 @@ proptest! {
                 let merged = engine::effective_grants(&state, &namespace, &user, NOW);
                 let expected = reference.effective(&namespace, &user);
                 let mut actual = BTreeMap::new();
-                for entry in &merged {
+                for entry in merged.iter() {
                     let names: Vec<String> = entry.actions.iter().map(|a| a.to_string()).collect();
                     let unique: BTreeSet<String> = names.iter().cloned().collect();
                     prop_assert_eq!(names.len(), unique.len(), "actions are listed once: {:?}", names);
@@ -456,7 +456,7 @@ proptest! {
                     let hits = |effect| merged.iter().any(|e| {
                         e.effect == effect
                             && engine::covers(e.code.as_str(), resource)
-                            && engine::action_matches(&e.actions, action)
+                            && engine::action_matches(&e.actions.iter().cloned().collect::<Vec<_>>(), action)
                     });
                     prop_assert_eq!(
                         engine::is_action_allowed(&state, &namespace, &user, action, resource, NOW),

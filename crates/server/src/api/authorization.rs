@@ -17,7 +17,7 @@ use portcullis_core::ops::users::{UserIdType, UserRef};
 use portcullis_core::ops::{namespace_in, roles};
 use portcullis_core::{DomainError, PoolState};
 use portcullis_service::now_ms;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
@@ -42,7 +42,7 @@ struct AuthorizedResourceDto<'a> {
     description: Option<&'a str>,
     resource_type: ResourceType,
     api_identifier: Option<&'a str>,
-    actions: &'a [Action],
+    actions: ActionsView<'a>,
     effect: Effect,
 }
 
@@ -65,19 +65,41 @@ impl<'a> AuthorizedResourceDto<'a> {
 struct GrantView<'a> {
     code: &'a GrantCode,
     resource_type: ResourceType,
-    actions: &'a [Action],
+    actions: ActionsView<'a>,
     effect: Effect,
+}
+
+/// A grant's actions: a stored grant's list, or the union the engine merged (borrowed from the
+/// contributing grants, so a listing of 10k entries copies no action).
+#[derive(Clone, Copy)]
+enum ActionsView<'a> {
+    Stored(&'a [Action]),
+    Merged(engine::Actions<'a>),
+}
+
+impl Serialize for ActionsView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Self::Stored(actions) => actions.serialize(serializer),
+            Self::Merged(actions) => serializer.collect_seq(actions.iter()),
+        }
+    }
 }
 
 impl<'a> From<&'a Grant> for GrantView<'a> {
     fn from(g: &'a Grant) -> Self {
-        Self { code: &g.code, resource_type: g.resource_type, actions: &g.actions, effect: g.effect }
+        Self {
+            code: &g.code,
+            resource_type: g.resource_type,
+            actions: ActionsView::Stored(&g.actions),
+            effect: g.effect,
+        }
     }
 }
 
-impl<'a> From<&'a EffectiveGrant> for GrantView<'a> {
-    fn from(g: &'a EffectiveGrant) -> Self {
-        Self { code: &g.code, resource_type: g.resource_type, actions: &g.actions, effect: g.effect }
+impl<'a> From<EffectiveGrant<'a>> for GrantView<'a> {
+    fn from(g: EffectiveGrant<'a>) -> Self {
+        Self { code: g.code, resource_type: g.resource_type, actions: ActionsView::Merged(g.actions), effect: g.effect }
     }
 }
 
@@ -240,12 +262,11 @@ async fn get_user_authorized_resources(caller: Caller, Query(query): Query) -> A
         let namespace = &namespace_in(state, namespace)?.id;
         let user = user.find(state).ok_or(DomainError::UserNotFound)?;
         let grants = engine::effective_grants(state, namespace, &user.id, now_ms());
-        let list = grants
-            .iter()
-            .filter(|g| resource_type.is_none_or(|t| t == g.resource_type))
-            .map(|g| AuthorizedResourceDto::new(state, namespace, g.into()))
-            .collect();
-        Ok(Reply::new(&PageDto::all(list)))
+        let listed = grants.iter().filter(|g| resource_type.is_none_or(|t| t == g.resource_type));
+        let total_count = if resource_type.is_some() { listed.clone().count() } else { grants.len() };
+        let list = listed.map(|g| AuthorizedResourceDto::new(state, namespace, g.into()));
+        let page = PageDto::streamed(total_count, list);
+        Ok(Reply::new(&page))
     })
 }
 
