@@ -6,9 +6,9 @@ use crate::codes::{Action, GrantCode};
 use crate::engine;
 use crate::error::TargetKind;
 use crate::ids::{NamespaceId, OpContext};
-use crate::model::{Effect, Grant, GrantTarget, Resource, ResourceType};
+use crate::model::{Effect, Grant, GrantTarget, ResourceType};
 use crate::mutation::{Mutation, Record, RecordKey};
-use crate::state::PoolState;
+use crate::state::{DefinitionText, PoolState};
 use crate::DomainError;
 use std::collections::BTreeMap;
 
@@ -239,13 +239,15 @@ pub fn grants_on_code<'a>(
     Page { total, items: grants.split_off(start) }
 }
 
-/// The resource definition a listing describes a grant code with (semantics §10): the one with
-/// the same code, else the one named by the part before the first `:` (`books:123` → `books`).
-pub fn definition_for<'a>(state: &'a PoolState, namespace: &NamespaceId, code: &str) -> Option<&'a Resource> {
-    state.resource_by_code(namespace, code).or_else(|| {
+/// What a listing shows of the resource definition a grant code names (semantics §10): the one
+/// with the same code, else the one named by the part before the first `:` (`books:123` →
+/// `books`); nothing when neither is defined.
+pub fn definition_for<'a>(state: &'a PoolState, namespace: &NamespaceId, code: &str) -> DefinitionText<'a> {
+    let defined = state.definition_text(namespace, code).or_else(|| {
         let class = code.split_once(':')?.0;
-        state.resource_by_code(namespace, class)
-    })
+        state.definition_text(namespace, class)
+    });
+    defined.unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -311,6 +313,43 @@ mod tests {
             .state
             .grant(&ns, target, &GrantCode::parse(code).unwrap())
             .map(|g| g.actions.iter().map(|a| a.to_string()).collect())
+    }
+
+    #[test]
+    fn a_code_is_described_by_its_own_definition_else_by_its_class() {
+        let mut f = fixture();
+        let ns = NamespaceId::from_stored("ns-default");
+        let define = |f: &mut Fixture, id: &str, code: &str, description: Option<&str>, api: Option<&str>| {
+            f.pool.put(Record::Resource(crate::model::Resource {
+                id: crate::ids::ResourceId::from_stored(id),
+                namespace: ns.clone(),
+                code: crate::codes::ResourceCode::parse(code).unwrap(),
+                name: None,
+                description: description.map(str::to_owned),
+                resource_type: ResourceType::Data,
+                actions: Vec::new(),
+                api_identifier: api.map(str::to_owned),
+                linked_to_tenant: false,
+                created_at: 0,
+                updated_at: 0,
+            }));
+        };
+        define(&mut f, "res1", "books", Some("All books"), Some("/books"));
+        define(&mut f, "res2", "books:7", None, None);
+        define(&mut f, "res3", "films", None, Some("/films"));
+        let text = |f: &Fixture, code: &str| {
+            let found = definition_for(&f.pool.state, &ns, code);
+            (found.description.map(str::to_owned), found.api_identifier.map(str::to_owned))
+        };
+        let books = (Some("All books".to_owned()), Some("/books".to_owned()));
+        assert_eq!(text(&f, "books"), books);
+        assert_eq!(text(&f, "books:1"), books, "an instance without a definition of its own takes its class's");
+        assert_eq!(text(&f, "books:7"), (None, None), "an instance's own definition hides its class's, text or not");
+        assert_eq!(text(&f, "films:2"), (None, Some("/films".to_owned())));
+        assert_eq!(text(&f, "music:1"), (None, None));
+
+        f.pool.state.apply(Mutation::Delete(RecordKey::Resource(crate::ids::ResourceId::from_stored("res2"))));
+        assert_eq!(text(&f, "books:7"), books, "once the instance's definition is gone, the class describes it");
     }
 
     #[test]

@@ -51,9 +51,9 @@ impl<'a> AuthorizedResourceDto<'a> {
         let definition = authorization::definition_for(state, namespace, grant.code.as_str());
         Self {
             resource_code: grant.code.as_str(),
-            description: definition.and_then(|d| d.description.as_deref()),
+            description: definition.description,
             resource_type: grant.resource_type,
-            api_identifier: definition.and_then(|d| d.api_identifier.as_deref()),
+            api_identifier: definition.api_identifier,
             actions: grant.actions,
             effect: grant.effect,
         }
@@ -285,8 +285,7 @@ async fn get_role_authorized_resources(caller: Caller, Query(query): Query) -> A
                 resource_code: g.code.as_str(),
                 resource_type: g.resource_type,
                 actions: &g.actions,
-                api_identifier: authorization::definition_for(state, &role.namespace, g.code.as_str())
-                    .and_then(|d| d.api_identifier.as_deref()),
+                api_identifier: authorization::definition_for(state, &role.namespace, g.code.as_str()).api_identifier,
             })
             .collect();
         Ok(Reply::new(&PageDto::all(list)))
