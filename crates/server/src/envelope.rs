@@ -42,19 +42,45 @@ impl Lang {
     }
 }
 
-/// A successful handler result: the `data` member, already serialized.
+/// The envelope of a success up to its request id, which [`envelope_layer`] writes in.
+const SUCCESS_HEAD: &[u8] = br#"{"statusCode":200,"message":"","requestId":""#;
+/// A request id: a UUID in 32 hex digits.
+const REQUEST_ID_LEN: usize = 32;
+const REQUEST_ID_AT: std::ops::Range<usize> = SUCCESS_HEAD.len()..SUCCESS_HEAD.len() + REQUEST_ID_LEN;
+
+/// A successful handler result: the whole envelope, its `data` member serialized behind a
+/// head whose request id the envelope layer fills in, so that a large answer (a listing of
+/// 10k grants is over a megabyte) is never copied to be wrapped.
 pub struct Reply(Vec<u8>);
 
 impl Reply {
     pub fn new<T: Serialize + ?Sized>(data: &T) -> Self {
-        Self(serde_json::to_vec(data).expect("response data always serializes"))
+        Self::written(|out| serde_json::to_writer(out, data).expect("response data always serializes"))
+    }
+    /// A success whose `data` member `write` puts straight into the answer (`crate::json`).
+    pub fn written(write: impl FnOnce(&mut Vec<u8>)) -> Self {
+        let mut body = Self::head();
+        write(&mut body);
+        Self(body)
     }
     /// `{"success": true}`, the answer of most writes.
     pub fn success() -> Self {
-        Self(br#"{"success":true}"#.to_vec())
+        let mut body = Self::head();
+        body.extend_from_slice(br#"{"success":true}"#);
+        Self(body)
+    }
+
+    fn head() -> Vec<u8> {
+        let mut body = Vec::with_capacity(256);
+        body.extend_from_slice(SUCCESS_HEAD);
+        body.resize(REQUEST_ID_AT.end, b'0');
+        body.extend_from_slice(br#"","data":"#);
+        body
     }
 }
 
+/// A rendered success on its way from the handler to the envelope layer (response extensions
+/// must be `Clone`, hence the `Arc`; the layer is its only holder and takes the bytes back).
 #[derive(Clone)]
 struct PendingData(std::sync::Arc<Vec<u8>>);
 
@@ -90,14 +116,12 @@ struct ErrorEnvelope<'a> {
 /// Renders every response of the API as an envelope.
 pub async fn envelope_layer(request: Request, next: Next) -> Response {
     let lang = Lang::from_headers(request.headers());
-    let request_id = uuid::Uuid::new_v4().simple().to_string();
+    let mut request_id_buffer = [0u8; REQUEST_ID_LEN];
+    let request_id: &str = uuid::Uuid::new_v4().simple().encode_lower(&mut request_id_buffer);
     let mut response = next.run(request).await;
     let body = if let Some(PendingData(data)) = response.extensions_mut().remove::<PendingData>() {
-        let mut body = Vec::with_capacity(data.len() + 96);
-        body.extend_from_slice(br#"{"statusCode":200,"message":"","requestId":""#);
-        body.extend_from_slice(request_id.as_bytes());
-        body.extend_from_slice(br#"","data":"#);
-        body.extend_from_slice(&data);
+        let mut body = std::sync::Arc::unwrap_or_clone(data);
+        body[REQUEST_ID_AT].copy_from_slice(request_id.as_bytes());
         body.push(b'}');
         body
     } else {
@@ -116,7 +140,7 @@ pub async fn envelope_layer(request: Request, next: Next) -> Response {
             status_code: rendered.status_code,
             message: &rendered.message,
             api_code: rendered.api_code,
-            request_id: &request_id,
+            request_id,
             data: (),
         })
         .expect("envelope always serializes")

@@ -8,6 +8,7 @@ mod caller;
 mod dto;
 pub mod envelope;
 pub mod errors;
+mod json;
 pub mod params;
 
 use auth::replay::ReplayCache;

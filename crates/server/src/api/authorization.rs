@@ -4,6 +4,7 @@ use super::check_lookup_code;
 use crate::dto::PageDto;
 use crate::envelope::{ApiResult, Reply};
 use crate::errors::ApiError;
+use crate::json;
 use crate::params::{Body, Params, Query};
 use crate::{AppState, Caller};
 use axum::routing::{get, post};
@@ -17,7 +18,7 @@ use portcullis_core::ops::users::{UserIdType, UserRef};
 use portcullis_core::ops::{namespace_in, roles};
 use portcullis_core::{DomainError, PoolState};
 use portcullis_service::now_ms;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
@@ -34,9 +35,8 @@ pub fn routes() -> Router<AppState> {
 // ---- response shapes --------------------------------------------------------------------------
 
 /// AuthorizedResourceDto. `description` and `apiIdentifier` come from the resource definition
-/// the grant code names, if any (semantics §10).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+/// the grant code names, if any (semantics §10). Written by hand ([`Self::write`]): a user's
+/// listing holds thousands.
 struct AuthorizedResourceDto<'a> {
     resource_code: &'a str,
     description: Option<&'a str>,
@@ -58,7 +58,37 @@ impl<'a> AuthorizedResourceDto<'a> {
             effect: grant.effect,
         }
     }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(br#"{"resourceCode":"#);
+        json::string(out, self.resource_code);
+        out.extend_from_slice(br#","description":"#);
+        json::optional_string(out, self.description);
+        out.extend_from_slice(br#","resourceType":"#);
+        json::value(out, &self.resource_type);
+        out.extend_from_slice(br#","apiIdentifier":"#);
+        json::optional_string(out, self.api_identifier);
+        out.extend_from_slice(br#","actions":"#);
+        match self.actions {
+            ActionsView::Stored(actions) => json::array(out, actions, |out, a| json::string(out, a.as_str())),
+            ActionsView::Merged(actions) => json::array(out, actions.iter(), |out, a| json::string(out, a.as_str())),
+        }
+        out.extend_from_slice(br#","effect":"#);
+        json::value(out, &self.effect);
+        out.push(b'}');
+    }
+
+    /// A page of all `dtos`, `total_count` of them.
+    fn page(total_count: usize, dtos: impl Iterator<Item = Self>) -> Reply {
+        Reply::written(|out| {
+            out.reserve(total_count * ENCODED_SIZE_HINT);
+            json::page(out, total_count, dtos, |out, dto| dto.write(out));
+        })
+    }
 }
+
+/// About the encoded size of one [`AuthorizedResourceDto`], to size a listing's answer once.
+const ENCODED_SIZE_HINT: usize = 128;
 
 /// What a listing shows of a stored grant or of a merged effective grant.
 #[derive(Clone, Copy)]
@@ -75,15 +105,6 @@ struct GrantView<'a> {
 enum ActionsView<'a> {
     Stored(&'a [Action]),
     Merged(engine::Actions<'a>),
-}
-
-impl Serialize for ActionsView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match *self {
-            Self::Stored(actions) => actions.serialize(serializer),
-            Self::Merged(actions) => serializer.collect_seq(actions.iter()),
-        }
-    }
 }
 
 impl<'a> From<&'a Grant> for GrantView<'a> {
@@ -213,8 +234,8 @@ async fn get_authorized_resources(caller: Caller, Query(query): Query) -> ApiRes
         let namespace = &namespace_in(state, namespace)?.id;
         let target = authorization::listed_target(state, namespace, kind, identifier)?;
         let grants = authorization::direct_grants(state, namespace, &target, &filter);
-        let list = grants.into_iter().map(|g| AuthorizedResourceDto::new(state, namespace, g.into())).collect();
-        Ok(Reply::new(&PageDto::all(list)))
+        let dtos = grants.iter().map(|&g| AuthorizedResourceDto::new(state, namespace, g.into()));
+        Ok(AuthorizedResourceDto::page(grants.len(), dtos))
     })
 }
 
@@ -264,9 +285,8 @@ async fn get_user_authorized_resources(caller: Caller, Query(query): Query) -> A
         let grants = engine::effective_grants(state, namespace, &user.id, now_ms());
         let listed = grants.iter().filter(|g| resource_type.is_none_or(|t| t == g.resource_type));
         let total_count = if resource_type.is_some() { listed.clone().count() } else { grants.len() };
-        let list = listed.map(|g| AuthorizedResourceDto::new(state, namespace, g.into()));
-        let page = PageDto::streamed(total_count, list);
-        Ok(Reply::new(&page))
+        let dtos = listed.map(|g| AuthorizedResourceDto::new(state, namespace, g.into()));
+        Ok(AuthorizedResourceDto::page(total_count, dtos))
     })
 }
 
@@ -304,8 +324,7 @@ async fn get_group_authorized_resources(caller: Caller, Query(query): Query) -> 
         let group = state.group_by_code(code).ok_or(DomainError::GroupNotFound)?;
         let target = GrantTarget::Group(group.id.clone());
         let grants = authorization::direct_grants(state, namespace, &target, &filter);
-        let list: Vec<AuthorizedResourceDto> =
-            grants.into_iter().map(|g| AuthorizedResourceDto::new(state, namespace, g.into())).collect();
-        Ok(Reply::new(&list))
+        let dtos = grants.into_iter().map(|g| AuthorizedResourceDto::new(state, namespace, g.into()));
+        Ok(Reply::written(|out| json::array(out, dtos, |out, dto| dto.write(out))))
     })
 }
