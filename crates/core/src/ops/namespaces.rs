@@ -52,12 +52,10 @@ pub fn create_batch(state: &PoolState, inputs: Vec<NewNamespace>, cx: &mut OpCon
             return Err(DomainError::AlreadyExists(Duplicate::Namespace));
         }
     }
-    let mut numeric_id = next_numeric_id(state);
     let mut mutations = Vec::with_capacity(inputs.len());
     let mut ids = Vec::with_capacity(inputs.len());
-    for input in inputs {
+    for (numeric_id, input) in (next_numeric_id(state)..).zip(inputs) {
         let namespace = build(input, numeric_id, cx);
-        numeric_id += 1;
         ids.push(namespace.id.clone());
         mutations.push(Mutation::Put(Record::Namespace(namespace)));
     }
