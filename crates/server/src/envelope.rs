@@ -44,8 +44,8 @@ impl Lang {
 
 /// The envelope of a success up to its request id, which [`envelope_layer`] writes in.
 const SUCCESS_HEAD: &[u8] = br#"{"statusCode":200,"message":"","requestId":""#;
-/// A request id: a UUID in 32 hex digits.
-const REQUEST_ID_LEN: usize = 32;
+/// A request id: a UUID in hex digits, without hyphens.
+const REQUEST_ID_LEN: usize = uuid::fmt::Simple::LENGTH;
 const REQUEST_ID_AT: std::ops::Range<usize> = SUCCESS_HEAD.len()..SUCCESS_HEAD.len() + REQUEST_ID_LEN;
 
 /// A successful handler result: the whole envelope, its `data` member serialized behind a
@@ -65,9 +65,7 @@ impl Reply {
     }
     /// `{"success": true}`, the answer of most writes.
     pub fn success() -> Self {
-        let mut body = Self::head();
-        body.extend_from_slice(br#"{"success":true}"#);
-        Self(body)
+        Self::written(|out| out.extend_from_slice(br#"{"success":true}"#))
     }
 
     fn head() -> Vec<u8> {

@@ -49,7 +49,7 @@ impl SqliteStore {
 
     /// Commits one change: checks and bumps the revision, writes the rows and the changelog
     /// entry, in one transaction.
-    async fn record_change(
+    async fn commit_change(
         connection: &mut SqliteConnection,
         pool: &PoolId,
         expected_revision: u64,
@@ -299,7 +299,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<u64> {
         let rows = RecordRows::from_mutations(mutations);
         let entry = ChangelogEntry::Mutations(mutations);
-        Self::record_change(&mut *self.db.acquire().await?, pool, expected_revision, &rows, entry, now_ms, &|_| ())
+        Self::commit_change(&mut *self.db.acquire().await?, pool, expected_revision, &rows, entry, now_ms, &|_| ())
             .await
     }
 
@@ -313,7 +313,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<u64> {
         let options = self.options.clone().pragma("cache_size", format!("-{IMPORT_CACHE_KIB}"));
         let mut connection = SqliteConnection::connect_with(&options).await?;
-        let committed = Self::record_change(
+        let committed = Self::commit_change(
             &mut connection,
             pool,
             expected_revision,
