@@ -6,9 +6,11 @@
 //! ([`MIN_REVISION_HEADER`]) is held until this node has applied it.
 
 use crate::auth::{self, AuthError, Credentials, SignedRequest};
+use crate::envelope::enveloped;
 use crate::errors::ApiError;
+use crate::params::read_body;
 use crate::AppState;
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
@@ -71,10 +73,15 @@ fn header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// The middleware of the authenticated routes: [`enveloped`] around [`authenticated`].
+pub async fn authenticate(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    enveloped(request, |request| authenticated(app, request, next)).await
+}
+
 /// Authenticates with a management token or a request signature, then attaches the [`Caller`].
 /// Answers carry the pool's revision as applied after the handler ran, so a write's answer names
 /// the revision that contains it.
-pub async fn authenticate(State(app): State<AppState>, request: Request, next: Next) -> Response {
+async fn authenticated(app: AppState, request: Request, next: Next) -> Response {
     let (request, pool) = match attach_caller(&app, request).await {
         Ok(attached) => attached,
         Err(error) => return error.into_response(),
@@ -123,7 +130,7 @@ async fn attach_caller(app: &AppState, request: Request) -> Result<(Request, Arc
         Credentials::Signature { scheme, access_key_id, signature } => {
             let key = app.service.resolve_access_key(&access_key_id).await?.ok_or(AuthError::InvalidSignature)?;
             let (parts, body) = request.into_parts();
-            let bytes = to_bytes(body, app.body_limit).await.map_err(|_| ApiError::BodyTooLarge)?;
+            let bytes = read_body(body, app.body_limit).await?;
             let headers: Vec<(String, String)> = parts
                 .headers
                 .iter()

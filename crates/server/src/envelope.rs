@@ -1,8 +1,12 @@
 //! The response envelope `{statusCode, message, apiCode?, requestId, data}` and message language.
 //!
 //! Handlers and extractors never build envelopes themselves: a handler's reply or error travels
-//! to [`envelope_layer`] as a response extension, and the layer renders it with the request's id
-//! and language. Every answer is HTTP 200 with a JSON body, as the official SDKs require.
+//! to [`enveloped`] as a response extension, and it renders the answer with the request's id and
+//! language. Every answer is HTTP 200 with a JSON body, as the official SDKs require.
+//!
+//! Each route runs under exactly one middleware ([`envelope_layer`] for the public routes,
+//! `caller::authenticate` for the rest), and each calls [`enveloped`]: every axum layer costs a
+//! boxed future and a service clone per request, a few percent of a check (docs/PERFORMANCE.md).
 
 use crate::errors::ApiError;
 use axum::body::Body;
@@ -10,7 +14,10 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
 use serde::Serialize;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 
 /// The language messages are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +56,7 @@ const REQUEST_ID_LEN: usize = uuid::fmt::Simple::LENGTH;
 const REQUEST_ID_AT: std::ops::Range<usize> = SUCCESS_HEAD.len()..SUCCESS_HEAD.len() + REQUEST_ID_LEN;
 
 /// A successful handler result: the whole envelope, its `data` member serialized behind a
-/// head whose request id the envelope layer fills in, so that a large answer (a listing of
+/// head whose request id [`enveloped`] fills in, so that a large answer (a listing of
 /// 10k grants is over a megabyte) is never copied to be wrapped.
 pub struct Reply(Vec<u8>);
 
@@ -77,8 +84,8 @@ impl Reply {
     }
 }
 
-/// A rendered success on its way from the handler to the envelope layer (response extensions
-/// must be `Clone`, hence the `Arc`; the layer is its only holder and takes the bytes back).
+/// A rendered success on its way from the handler to [`enveloped`] (response extensions must be
+/// `Clone`, hence the `Arc`; [`enveloped`] is its only holder and takes the bytes back).
 #[derive(Clone)]
 struct PendingData(std::sync::Arc<Vec<u8>>);
 
@@ -111,12 +118,24 @@ struct ErrorEnvelope<'a> {
     data: (),
 }
 
-/// Renders every response of the API as an envelope.
+/// The middleware of the routes that need no credentials: [`enveloped`] alone.
 pub async fn envelope_layer(request: Request, next: Next) -> Response {
+    enveloped(request, |request| next.run(request)).await
+}
+
+/// Runs `handle` and renders what it answers as an envelope, with a fresh request id and the
+/// request's language. A panic in `handle` is answered like any other internal error.
+pub async fn enveloped<F>(request: Request, handle: impl FnOnce(Request) -> F) -> Response
+where
+    F: Future<Output = Response>,
+{
     let lang = Lang::from_headers(request.headers());
     let mut request_id_buffer = [0u8; REQUEST_ID_LEN];
     let request_id: &str = uuid::Uuid::new_v4().simple().encode_lower(&mut request_id_buffer);
-    let mut response = next.run(request).await;
+    let mut response = match AssertUnwindSafe(handle(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => ApiError::Internal("handler panicked".into()).into_response(),
+    };
     let body = if let Some(PendingData(data)) = response.extensions_mut().remove::<PendingData>() {
         let mut body = std::sync::Arc::unwrap_or_clone(data);
         body[REQUEST_ID_AT].copy_from_slice(request_id.as_bytes());
@@ -151,4 +170,37 @@ pub async fn envelope_layer(request: Request, next: Next) -> Response {
     *out.status_mut() = StatusCode::OK;
     *out.headers_mut() = headers;
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn answer_of(response: Response) -> serde_json::Value {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    fn request() -> Request {
+        Request::builder().header("x-authing-lang", "en-US").body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_with_an_internal_error_envelope() {
+        let response = enveloped(request(), |_| async { panic!("boom") }).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let answer = answer_of(response).await;
+        assert_eq!(answer["statusCode"], 500);
+        assert_eq!(answer["message"], "Unknown error");
+        assert_eq!(answer["requestId"].as_str().unwrap().len(), REQUEST_ID_LEN);
+    }
+
+    #[tokio::test]
+    async fn a_reply_gets_the_request_id_written_in() {
+        let response = enveloped(request(), |_| async { Reply::success().into_response() }).await;
+        let answer = answer_of(response).await;
+        assert_eq!(answer["data"], serde_json::json!({"success": true}));
+        let request_id = answer["requestId"].as_str().unwrap();
+        assert!(request_id.len() == REQUEST_ID_LEN && request_id != "0".repeat(REQUEST_ID_LEN), "{request_id}");
+    }
 }

@@ -13,12 +13,10 @@ pub mod params;
 
 use auth::replay::ReplayCache;
 use auth::token::TokenIssuer;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{middleware, Json, Router};
 use portcullis_service::{Service, ServiceResult};
 use std::sync::Arc;
-use tower_http::catch_panic::CatchPanicLayer;
 
 pub use caller::{Caller, MIN_REVISION_HEADER, REVISION_HEADER};
 
@@ -63,19 +61,19 @@ pub async fn app(service: Arc<Service>, config: ServerConfig) -> ServiceResult<R
     Ok(router(state))
 }
 
+/// Every route sits under one middleware, which renders the envelope: the public routes (and
+/// the answer to an unknown route) under `envelope_layer`, the rest under `authenticate`, which
+/// also authenticates. The body limit is applied where a body is read (`params::Body`, the HMAC
+/// check), not by a layer of its own.
 fn router(state: AppState) -> Router {
     let authenticated = api::routes().layer(middleware::from_fn_with_state(state.clone(), caller::authenticate));
-    let api = Router::new()
-        .merge(api::public_routes())
-        .merge(authenticated)
+    let public = api::public_routes()
         .fallback(|| async { errors::ApiError::RouteNotFound })
-        .layer(axum::extract::DefaultBodyLimit::max(state.body_limit))
-        // Inside the envelope layer, so a panic is answered like any other error.
-        .layer(CatchPanicLayer::custom(|_| errors::ApiError::Internal("handler panicked".into()).into_response()))
         .layer(middleware::from_fn(envelope::envelope_layer));
     Router::new()
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
         .route("/readyz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
-        .merge(api)
+        .merge(public)
+        .merge(authenticated)
         .with_state(state)
 }

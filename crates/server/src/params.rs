@@ -5,6 +5,7 @@
 //! repeated `k`, a single comma-separated value, or a JSON array text.
 
 use crate::errors::ApiError;
+use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -196,19 +197,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
 /// JSON-body fields of a POST request.
 pub struct Body(pub Params);
 
-impl<S: Send + Sync> FromRequest<S> for Body {
+impl FromRequest<AppState> for Body {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::BodyTooLarge
-            } else {
-                ApiError::MalformedJson
-            }
-        })?;
-        Params::from_body(&bytes).map(Self)
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, ApiError> {
+        Params::from_body(&read_body(request.into_body(), app.body_limit).await?).map(Self)
     }
+}
+
+/// The whole body of a request, refused with `BodyTooLarge` past `limit` bytes.
+pub async fn read_body(body: axum::body::Body, limit: usize) -> FieldResult<Bytes> {
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        if error.into_inner().downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            ApiError::BodyTooLarge
+        } else {
+            // The body broke off mid-way, or its framing was bad.
+            ApiError::MalformedJson
+        }
+    })
 }
 
 #[cfg(test)]
