@@ -582,6 +582,43 @@ async fn is_action_allowed_error_rows() {
     assert_eq!(c.ok_post("is-action-allowed", base).await, json!({"allowed": false}));
 }
 
+/// The check reads a well-formed body without building a field map; every other body must be
+/// answered exactly as the field map answers it.
+#[tokio::test]
+async fn is_action_allowed_reads_every_form_of_body_alike() {
+    let server = TestServer::start().await;
+    let c = server.client().await;
+    let u = user(&c, "u").await;
+    authorize(&c, "default", vec![item("USER", &[&u], "books:1", &["read"])]).await;
+    let check = |text: String| {
+        let c = c.clone();
+        async move { c.post_text("is-action-allowed", &text).await }
+    };
+    let allowed = json!({"allowed": true});
+
+    // Escaped strings, a null namespace, unknown fields, and a repeated key (the last one wins).
+    let escaped =
+        format!(r#"{{"userId":"{u}","action":"re\u0061d","resource":"books\u003a1","namespace":null,"x":[1]}}"#);
+    assert_eq!(check(escaped).await["data"], allowed);
+    let repeated = format!(r#"{{"userId":"nobody","userId":"{u}","action":"read","resource":"books:1"}}"#);
+    assert_eq!(check(repeated).await["data"], allowed);
+
+    // Wrong types are refused by name, in the contract's order of fields.
+    for (text, field) in [
+        (format!(r#"{{"userId":5,"action":"read","resource":"books:1"}}"#), "userId"),
+        (format!(r#"{{"userId":"","action":5,"resource":"books:1"}}"#), "userId"),
+        (format!(r#"{{"userId":"{u}","action":["read"],"resource":"books:1"}}"#), "action"),
+        (format!(r#"{{"userId":"{u}","action":"read","resource":{{}}}}"#), "resource"),
+        (format!(r#"{{"userId":"{u}","action":"read","resource":"books:1","namespace":7}}"#), "namespace"),
+        (String::new(), "userId"),
+    ] {
+        assert_error(&check(text.clone()).await, 400, &format!("参数 {field} 格式错误"));
+    }
+    for malformed in ["[1]", "{", r#"{"userId":"u""#] {
+        assert_eq!(check(malformed.to_owned()).await["statusCode"], 400, "{malformed}");
+    }
+}
+
 #[tokio::test]
 async fn get_authorized_resources_error_rows() {
     let server = TestServer::start().await;

@@ -5,7 +5,7 @@
 //! has applied ([`REVISION_HEADER`]), and a request naming a minimum revision
 //! ([`MIN_REVISION_HEADER`]) is held until this node has applied it.
 
-use crate::auth::{self, AuthError, Credentials, SignedRequest};
+use crate::auth::{self, AuthError, Credentials, Scheme, SignedRequest};
 use crate::envelope::enveloped;
 use crate::errors::ApiError;
 use crate::params::read_body;
@@ -16,8 +16,9 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use portcullis_core::ids::{OpContext, PoolId};
 use portcullis_core::ops::Plan;
-use portcullis_core::{ids::OpContext, PoolState};
+use portcullis_core::PoolState;
 use portcullis_service::{now_ms, PoolHandle, Service};
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,10 +62,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        // Taken, not cloned: a handler has one Caller, and cloning costs two contended atomics.
         parts
             .extensions
-            .get::<Caller>()
-            .cloned()
+            .remove::<Caller>()
             .ok_or_else(|| ApiError::Internal("route is missing the authentication layer".into()))
     }
 }
@@ -81,14 +82,17 @@ pub async fn authenticate(State(app): State<AppState>, request: Request, next: N
 /// Authenticates with a management token or a request signature, then attaches the [`Caller`].
 /// Answers carry the pool's revision as applied after the handler ran, so a write's answer names
 /// the revision that contains it.
-async fn authenticated(app: AppState, request: Request, next: Next) -> Response {
-    let (request, pool) = match attach_caller(&app, request).await {
-        Ok(attached) => attached,
+async fn authenticated(app: AppState, mut request: Request, next: Next) -> Response {
+    let pool = match caller_pool(&app, &mut request).await {
+        Ok(pool) => pool,
         Err(error) => return error.into_response(),
     };
+    request.extensions_mut().insert(Caller { service: app.service.clone(), pool: pool.clone() });
     let waited = match min_revision(request.headers()) {
         Ok(None) => Ok(()),
-        Ok(Some(wanted)) => wait_for_revision(&pool, wanted).await,
+        // Boxed, as is the signature check: a rare path's state would otherwise enlarge every
+        // request's future, which is moved to the heap per request.
+        Ok(Some(wanted)) => Box::pin(wait_for_revision(&pool, wanted)).await,
         Err(error) => Err(error),
     };
     let mut response = match waited {
@@ -115,43 +119,57 @@ async fn wait_for_revision(pool: &PoolHandle, wanted: u64) -> Result<(), ApiErro
     }
 }
 
-async fn attach_caller(app: &AppState, request: Request) -> Result<(Request, Arc<PoolHandle>), ApiError> {
+/// The pool the request's credentials are scoped to.
+async fn caller_pool(app: &AppState, request: &mut Request) -> Result<Arc<PoolHandle>, ApiError> {
     let authorization = header(request.headers(), &header::AUTHORIZATION).ok_or(AuthError::MissingAuthorization)?;
-    let (pool_id, mut request) = match auth::parse_authorization(authorization)? {
+    let pool = match auth::parse_authorization(authorization)? {
         Credentials::Bearer(token) => {
-            let claims = app.tokens.verify(&token, (now_ms() / 1000) as u64)?;
+            let claims = app.tokens.verify(token, (now_ms() / 1000) as u64)?;
             let requested =
                 USER_POOL_HEADERS.iter().filter_map(|name| header(request.headers(), name)).find(|v| !v.is_empty());
             if requested.is_some_and(|pool| pool != claims.pool_id) {
                 return Err(AuthError::PoolMismatch.into());
             }
-            (claims.pool_id.clone(), request)
+            app.service.pool(&claims.pool_id).await?
         }
         Credentials::Signature { scheme, access_key_id, signature } => {
-            let key = app.service.resolve_access_key(&access_key_id).await?.ok_or(AuthError::InvalidSignature)?;
-            let (parts, body) = request.into_parts();
-            let bytes = read_body(body, app.body_limit).await?;
-            let headers: Vec<(String, String)> = parts
-                .headers
-                .iter()
-                // Node writes header strings as Latin-1 bytes; decoding them the same way keeps a
-                // signed non-ASCII value (e.g. a tenant id) verifiable.
-                .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().iter().map(|&b| b as char).collect()))
-                .collect();
-            let signed = SignedRequest {
-                method: parts.method.as_str(),
-                path: parts.uri.path(),
-                raw_query: parts.uri.query(),
-                body: &bytes,
-                scheme,
-                headers,
-                signature: &signature,
-            };
-            auth::verify_signed_request(&signed, &key.secret, &access_key_id, now_ms(), &app.replay)?;
-            (key.pool.to_string(), Request::from_parts(parts, Body::from(bytes)))
+            // Owned: the request they are read from has its body replaced below.
+            let (access_key_id, signature) = (access_key_id.to_owned(), signature.to_owned());
+            let pool = Box::pin(verify_signature(app, request, scheme, &access_key_id, &signature)).await?;
+            app.service.pool(pool.as_str()).await?
         }
     };
-    let pool = app.service.pool(&pool_id).await?.ok_or(AuthError::InvalidToken)?;
-    request.extensions_mut().insert(Caller { service: app.service.clone(), pool: pool.clone() });
-    Ok((request, pool))
+    pool.ok_or_else(|| AuthError::InvalidToken.into())
+}
+
+/// Checks a signed request (reading its body, which is then put back for the handler) and
+/// answers the pool of its access key.
+async fn verify_signature(
+    app: &AppState,
+    request: &mut Request,
+    scheme: Scheme,
+    access_key_id: &str,
+    signature: &str,
+) -> Result<PoolId, ApiError> {
+    let key = app.service.resolve_access_key(access_key_id).await?.ok_or(AuthError::InvalidSignature)?;
+    let body = read_body(std::mem::take(request.body_mut()), app.body_limit).await?;
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        // Node writes header strings as Latin-1 bytes; decoding them the same way keeps a
+        // signed non-ASCII value (e.g. a tenant id) verifiable.
+        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().iter().map(|&b| b as char).collect()))
+        .collect();
+    let signed = SignedRequest {
+        method: request.method().as_str(),
+        path: request.uri().path(),
+        raw_query: request.uri().query(),
+        body: &body,
+        scheme,
+        headers,
+        signature,
+    };
+    auth::verify_signed_request(&signed, &key.secret, access_key_id, now_ms(), &app.replay)?;
+    *request.body_mut() = Body::from(body);
+    Ok(key.pool)
 }

@@ -35,13 +35,23 @@ impl Default for ServerConfig {
     }
 }
 
-/// What every handler and middleware shares.
+/// What every handler and middleware shares, behind one `Arc`: axum clones the state for each
+/// request, and each clone is an atomic both cores contend for.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<App>);
+
+pub struct App {
     pub service: Arc<Service>,
-    pub tokens: Arc<TokenIssuer>,
-    pub replay: Arc<ReplayCache>,
+    pub tokens: TokenIssuer,
+    pub replay: ReplayCache,
     pub body_limit: usize,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
 }
 
 /// Builds the whole application over an opened service: loads every pool, and starts following
@@ -52,12 +62,8 @@ pub async fn app(service: Arc<Service>, config: ServerConfig) -> ServiceResult<R
         tracing::info!("following commits of other nodes sharing the database");
     }
     let tokens = TokenIssuer::new(service.token_signing_key().await?, config.token_ttl_seconds);
-    let state = AppState {
-        service,
-        tokens: Arc::new(tokens),
-        replay: Arc::new(ReplayCache::default()),
-        body_limit: config.body_limit,
-    };
+    let state =
+        AppState(Arc::new(App { service, tokens, replay: ReplayCache::default(), body_limit: config.body_limit }));
     Ok(router(state))
 }
 

@@ -236,6 +236,16 @@ impl Client {
         self.try_post(endpoint, body).await.unwrap().0
     }
 
+    /// POST of a body given as JSON text (escapes, repeated keys, anything but an object).
+    pub async fn post_text(&self, endpoint: &str, text: &str) -> Value {
+        let request = self
+            .http
+            .post(format!("{}/api/v3/{endpoint}", self.base_url))
+            .header("content-type", "application/json")
+            .body(text.to_owned());
+        self.send(request).await.unwrap().0
+    }
+
     /// GET with query pairs (repeat a key for a list).
     pub async fn get(&self, endpoint: &str, query: &[(&str, &str)]) -> Value {
         self.get_with(endpoint, query, &[]).await.0

@@ -5,7 +5,7 @@ use crate::dto::PageDto;
 use crate::envelope::{ApiResult, Reply};
 use crate::errors::ApiError;
 use crate::json;
-use crate::params::{Body, Params, Query};
+use crate::params::{non_empty, Body, Params, Query, RawBody};
 use crate::{AppState, Caller};
 use axum::routing::{get, post};
 use axum::Router;
@@ -18,8 +18,9 @@ use portcullis_core::ops::users::{UserIdType, UserRef};
 use portcullis_core::ops::{namespace_in, roles};
 use portcullis_core::{DomainError, PoolState};
 use portcullis_service::now_ms;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -239,17 +240,59 @@ async fn get_authorized_resources(caller: Caller, Query(query): Query) -> ApiRes
     })
 }
 
-async fn is_action_allowed(caller: Caller, Body(body): Body) -> ApiResult {
-    let user_id = body.non_empty_str("userId")?;
-    let action = body.non_empty_str("action")?;
-    let resource = body.non_empty_str("resource")?;
-    let namespace = body.namespace()?;
+async fn is_action_allowed(caller: Caller, body: RawBody) -> ApiResult {
+    let check = CheckRequest::read(&body)?;
     caller.read(|state| {
-        let namespace = &namespace_in(state, namespace)?.id;
-        let user = state.user(user_id).ok_or(DomainError::UserNotFound)?;
-        let allowed = engine::is_action_allowed(state, namespace, &user.id, action, resource, now_ms());
+        let namespace = &namespace_in(state, check.namespace.as_deref())?.id;
+        let user = state.user(&check.user_id).ok_or(DomainError::UserNotFound)?;
+        let allowed = engine::is_action_allowed(state, namespace, &user.id, &check.action, &check.resource, now_ms());
         Ok(Reply::new(&AllowedDto { allowed }))
     })
+}
+
+/// The fields of is-action-allowed, borrowed from the body's text when it is well formed.
+struct CheckRequest<'a> {
+    user_id: Cow<'a, str>,
+    action: Cow<'a, str>,
+    resource: Cow<'a, str>,
+    namespace: Option<Cow<'a, str>>,
+}
+
+/// The body of is-action-allowed as typed: strings are borrowed unless they hold escapes.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckFields<'a> {
+    #[serde(borrow)]
+    user_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    action: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    resource: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    namespace: Option<Cow<'a, str>>,
+}
+
+impl<'a> CheckRequest<'a> {
+    /// Fields are checked in the contract's order (userId, action, resource, namespace) on
+    /// both paths; a body that is not a well-formed object of strings takes the `Params` path.
+    fn read(body: &'a RawBody) -> Result<Self, ApiError> {
+        if let Some(fields) = body.typed::<CheckFields>() {
+            return Ok(Self {
+                user_id: non_empty(fields.user_id, "userId")?,
+                action: non_empty(fields.action, "action")?,
+                resource: non_empty(fields.resource, "resource")?,
+                namespace: fields.namespace.filter(|n| !n.is_empty()),
+            });
+        }
+        let params = body.params()?;
+        let owned = |s: &str| Cow::Owned(s.to_owned());
+        Ok(Self {
+            user_id: owned(params.non_empty_str("userId")?),
+            action: owned(params.non_empty_str("action")?),
+            resource: owned(params.non_empty_str("resource")?),
+            namespace: params.namespace()?.map(owned),
+        })
+    }
 }
 
 async fn get_resource_authorized_targets(caller: Caller, Body(body): Body) -> ApiResult {

@@ -135,15 +135,15 @@ impl Scheme {
 
 /// What the `authorization` header claims.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credentials {
+pub enum Credentials<'a> {
     /// A management token (`Bearer <jwt>`, or the bare JWT the Java SDK sends).
-    Bearer(String),
+    Bearer(&'a str),
     /// An HMAC request signature.
     Signature {
         scheme: Scheme,
-        access_key_id: String,
+        access_key_id: &'a str,
         /// Base64 HMAC-SHA1, as sent.
-        signature: String,
+        signature: &'a str,
     },
 }
 
@@ -152,35 +152,28 @@ pub enum Credentials {
 /// The scheme word is compared case-insensitively. A value without a space that has exactly
 /// two dots is a bare JWT. Signatures are split at the *last* `:` because base64 never
 /// contains one while the access key id might.
-pub fn parse_authorization(value: &str) -> Result<Credentials, AuthError> {
+pub fn parse_authorization(value: &str) -> Result<Credentials<'_>, AuthError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(AuthError::MissingAuthorization);
     }
     if !value.contains(' ') && value.matches('.').count() == 2 {
-        return Ok(Credentials::Bearer(value.to_owned()));
+        return Ok(Credentials::Bearer(value));
     }
     let (word, rest) = value.split_once(' ').unwrap_or((value, ""));
-    let scheme = match word.to_ascii_lowercase().as_str() {
-        "bearer" => {
-            let token = rest.trim();
-            return if token.is_empty() {
-                Err(AuthError::InvalidToken)
-            } else {
-                Ok(Credentials::Bearer(token.to_owned()))
-            };
-        }
-        "authing" => Scheme::Authing,
-        "genauth" => Scheme::GenAuth,
-        _ => return Err(AuthError::InvalidSignature),
+    let scheme = if word.eq_ignore_ascii_case("bearer") {
+        let token = rest.trim();
+        return if token.is_empty() { Err(AuthError::InvalidToken) } else { Ok(Credentials::Bearer(token)) };
+    } else if word.eq_ignore_ascii_case("authing") {
+        Scheme::Authing
+    } else if word.eq_ignore_ascii_case("genauth") {
+        Scheme::GenAuth
+    } else {
+        return Err(AuthError::InvalidSignature);
     };
     match rest.rsplit_once(':') {
         Some((access_key_id, signature)) if !access_key_id.is_empty() && !signature.is_empty() => {
-            Ok(Credentials::Signature {
-                scheme,
-                access_key_id: access_key_id.to_owned(),
-                signature: signature.to_owned(),
-            })
+            Ok(Credentials::Signature { scheme, access_key_id, signature })
         }
         _ => Err(AuthError::InvalidSignature),
     }
@@ -230,21 +223,21 @@ mod tests {
     use super::hmac::tests::{v1_request, V1_NOW_MS};
     use super::*;
 
-    fn signature(scheme: Scheme, access_key_id: &str, signature: &str) -> Credentials {
-        Credentials::Signature { scheme, access_key_id: access_key_id.to_owned(), signature: signature.to_owned() }
+    fn signature<'a>(scheme: Scheme, access_key_id: &'a str, signature: &'a str) -> Credentials<'a> {
+        Credentials::Signature { scheme, access_key_id, signature }
     }
 
     #[test]
     fn parses_bearer_tokens_case_insensitively() {
-        assert_eq!(parse_authorization("Bearer a.b.c"), Ok(Credentials::Bearer("a.b.c".into())));
-        assert_eq!(parse_authorization("bEaReR  a.b.c "), Ok(Credentials::Bearer("a.b.c".into())));
+        assert_eq!(parse_authorization("Bearer a.b.c"), Ok(Credentials::Bearer("a.b.c")));
+        assert_eq!(parse_authorization("bEaReR  a.b.c "), Ok(Credentials::Bearer("a.b.c")));
         assert_eq!(parse_authorization("Bearer "), Err(AuthError::InvalidToken));
         assert_eq!(parse_authorization("bearer"), Err(AuthError::InvalidToken));
     }
 
     #[test]
     fn parses_bare_jwt_from_java_sdk() {
-        assert_eq!(parse_authorization("x.y.z"), Ok(Credentials::Bearer("x.y.z".into())));
+        assert_eq!(parse_authorization("x.y.z"), Ok(Credentials::Bearer("x.y.z")));
         assert_eq!(parse_authorization("x.y"), Err(AuthError::InvalidSignature));
         assert_eq!(parse_authorization("w.x.y.z"), Err(AuthError::InvalidSignature));
     }

@@ -27,8 +27,9 @@ pub struct TokenIssuer {
     /// token with every call until it expires, and decoding plus HMAC was over a third of the
     /// server's instructions per check (docs/PERFORMANCE.md); a hit only compares expiry. Only
     /// tokens signed with our key get in, so the map cannot be filled by guessing, and its
-    /// keyed hash gives no timing hint about tokens it does not hold.
-    verified: RwLock<HashMap<Box<str>, VerifiedToken>>,
+    /// randomly seeded hash gives no timing hint about tokens it does not hold. foldhash rather
+    /// than SipHash: a token is some 300 bytes, hashed on every call.
+    verified: RwLock<HashMap<Box<str>, VerifiedToken, foldhash::fast::RandomState>>,
 }
 
 /// A token's claims and its expiry (Unix seconds).
