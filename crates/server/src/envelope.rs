@@ -31,19 +31,31 @@ const LANG_HEADERS: [HeaderName; 2] =
     [HeaderName::from_static("x-authing-lang"), HeaderName::from_static("x-genauth-lang")];
 
 impl Lang {
-    /// `x-authing-lang` / `x-genauth-lang` decide; when absent or empty, GenAuth clients get
-    /// English and everyone else Chinese (the vendor's observed default).
+    /// `x-authing-lang` / `x-genauth-lang` decide (in that order, each by its first value);
+    /// when absent or empty, GenAuth clients (any `x-genauth-*` header) get English and everyone
+    /// else Chinese (the vendor's observed default). One pass over the headers: this runs for
+    /// every request, and a look-up per name hashes each name again.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let explicit = LANG_HEADERS
-            .iter()
-            .filter_map(|name| headers.get(name))
+        let [authing_lang, genauth_lang] = &LANG_HEADERS;
+        let (mut authing, mut genauth, mut genauth_client) = (None, None, false);
+        for (name, value) in headers {
+            if name == authing_lang {
+                authing.get_or_insert(value);
+            } else if name == genauth_lang {
+                genauth.get_or_insert(value);
+            }
+            genauth_client |= name.as_str().starts_with("x-genauth-");
+        }
+        let explicit = [authing, genauth]
+            .into_iter()
+            .flatten()
             .filter_map(|v| v.to_str().ok())
             .map(str::trim)
             .find(|v| !v.is_empty());
         match explicit {
             Some(v) if v.eq_ignore_ascii_case("en-US") => Self::EnUs,
             Some(_) => Self::ZhCn,
-            None if headers.keys().any(|k| k.as_str().starts_with("x-genauth-")) => Self::EnUs,
+            None if genauth_client => Self::EnUs,
             None => Self::ZhCn,
         }
     }
@@ -183,6 +195,27 @@ mod tests {
 
     fn request() -> Request {
         Request::builder().header("x-authing-lang", "en-US").body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn language_follows_the_lang_headers_then_the_client_family() {
+        let lang = |pairs: &[(&'static str, &'static str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.append(*name, HeaderValue::from_static(value));
+            }
+            Lang::from_headers(&headers)
+        };
+        assert_eq!(lang(&[]), Lang::ZhCn);
+        assert_eq!(lang(&[("x-authing-lang", "EN-us")]), Lang::EnUs);
+        assert_eq!(lang(&[("x-authing-lang", "ja-JP")]), Lang::ZhCn);
+        assert_eq!(lang(&[("x-genauth-lang", "zh-CN"), ("x-authing-lang", "en-US")]), Lang::EnUs);
+        assert_eq!(lang(&[("x-authing-lang", " "), ("x-genauth-lang", "en-US")]), Lang::EnUs);
+        // A header's first value counts, even when empty.
+        assert_eq!(lang(&[("x-authing-lang", ""), ("x-authing-lang", "en-US")]), Lang::ZhCn);
+        assert_eq!(lang(&[("x-genauth-request-from", "sdk")]), Lang::EnUs);
+        assert_eq!(lang(&[("x-genauth-request-from", "sdk"), ("x-genauth-lang", "zh-CN")]), Lang::ZhCn);
+        assert_eq!(lang(&[("x-authing-request-from", "sdk")]), Lang::ZhCn);
     }
 
     #[tokio::test]
