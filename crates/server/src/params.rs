@@ -11,7 +11,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use portcullis_core::ops::PageRequest;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 /// The largest `limit` any paged endpoint accepts.
 pub const MAX_PAGE_LIMIT: i64 = 50;
@@ -234,7 +233,7 @@ impl RawBody {
 
 /// A field of a [`RawBody::typed`] body that must be present and non-empty, by the rule of
 /// [`Params::non_empty_str`].
-pub fn non_empty<'a>(value: Option<Cow<'a, str>>, name: &str) -> FieldResult<Cow<'a, str>> {
+pub fn non_empty<'a>(value: Option<&'a str>, name: &str) -> FieldResult<&'a str> {
     value.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::param(name))
 }
 

@@ -258,30 +258,29 @@ struct CheckRequest<'a> {
     namespace: Option<Cow<'a, str>>,
 }
 
-/// The body of is-action-allowed as typed: strings are borrowed unless they hold escapes.
+/// The body of is-action-allowed as typed, its strings borrowed. A string holding an escape
+/// cannot be borrowed, and such a body takes the `Params` path. (serde would copy every string
+/// into an `Option<Cow<str>>`.)
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CheckFields<'a> {
-    #[serde(borrow)]
-    user_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    action: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    resource: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    namespace: Option<Cow<'a, str>>,
+    user_id: Option<&'a str>,
+    action: Option<&'a str>,
+    resource: Option<&'a str>,
+    namespace: Option<&'a str>,
 }
 
 impl<'a> CheckRequest<'a> {
     /// Fields are checked in the contract's order (userId, action, resource, namespace) on
-    /// both paths; a body that is not a well-formed object of strings takes the `Params` path.
+    /// both paths; a body that is not a well-formed object of plain strings takes the `Params`
+    /// path.
     fn read(body: &'a RawBody) -> Result<Self, ApiError> {
         if let Some(fields) = body.typed::<CheckFields>() {
             return Ok(Self {
-                user_id: non_empty(fields.user_id, "userId")?,
-                action: non_empty(fields.action, "action")?,
-                resource: non_empty(fields.resource, "resource")?,
-                namespace: fields.namespace.filter(|n| !n.is_empty()),
+                user_id: non_empty(fields.user_id, "userId")?.into(),
+                action: non_empty(fields.action, "action")?.into(),
+                resource: non_empty(fields.resource, "resource")?.into(),
+                namespace: fields.namespace.filter(|n| !n.is_empty()).map(Cow::Borrowed),
             });
         }
         let params = body.params()?;
