@@ -55,6 +55,9 @@ pub enum RecordKey {
     Grant(NamespaceId, GrantTarget, GrantCode),
 }
 
+// Nearly every mutation is a `Put`, so boxing the record would save no memory and cost an
+// allocation per record (an import of large applies millions).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mutation {
     /// Insert or replace the record with this record's key.

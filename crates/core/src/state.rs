@@ -114,6 +114,17 @@ pub struct DefinitionText<'a> {
     pub api_identifier: Option<&'a str>,
 }
 
+/// The resource definitions of one namespace ([`PoolState::definitions`]).
+#[derive(Clone, Copy)]
+pub struct Definitions<'a>(Option<&'a HashMap<InlineKey, FiledResource>>);
+
+impl<'a> Definitions<'a> {
+    /// The text a listing shows of the resource with `code`, if one is defined.
+    pub fn text(self, code: &str) -> Option<DefinitionText<'a>> {
+        self.0?.get(code.as_bytes()).map(FiledResource::text)
+    }
+}
+
 impl FiledResource {
     fn new(resource: Resource) -> Self {
         let described = resource.description.is_some() || resource.api_identifier.is_some();
@@ -479,9 +490,10 @@ impl PoolState {
     pub fn resource_by_code(&self, namespace: &NamespaceId, code: &str) -> Option<&Resource> {
         self.filed_resource(namespace, code).map(|filed| &*filed.resource)
     }
-    /// The text a listing shows of the resource with `code`, if one is defined.
-    pub fn definition_text(&self, namespace: &NamespaceId, code: &str) -> Option<DefinitionText<'_>> {
-        self.filed_resource(namespace, code).map(FiledResource::text)
+    /// The resource definitions of `namespace`, looked up once for a listing that describes
+    /// thousands of grants.
+    pub fn definitions(&self, namespace: &NamespaceId) -> Definitions<'_> {
+        Definitions(self.resources.get(namespace))
     }
     fn filed_resource(&self, namespace: &NamespaceId, code: &str) -> Option<&FiledResource> {
         self.resources.get(namespace)?.get(code.as_bytes())

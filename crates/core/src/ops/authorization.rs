@@ -8,7 +8,7 @@ use crate::error::TargetKind;
 use crate::ids::{NamespaceId, OpContext};
 use crate::model::{Effect, Grant, GrantTarget, ResourceType};
 use crate::mutation::{Mutation, Record, RecordKey};
-use crate::state::{DefinitionText, PoolState};
+use crate::state::{DefinitionText, Definitions, PoolState};
 use crate::DomainError;
 use std::collections::BTreeMap;
 
@@ -242,11 +242,8 @@ pub fn grants_on_code<'a>(
 /// What a listing shows of the resource definition a grant code names (semantics §10): the one
 /// with the same code, else the one named by the part before the first `:` (`books:123` →
 /// `books`); nothing when neither is defined.
-pub fn definition_for<'a>(state: &'a PoolState, namespace: &NamespaceId, code: &str) -> DefinitionText<'a> {
-    let defined = state.definition_text(namespace, code).or_else(|| {
-        let class = code.split_once(':')?.0;
-        state.definition_text(namespace, class)
-    });
+pub fn definition_for<'a>(definitions: Definitions<'a>, code: &str) -> DefinitionText<'a> {
+    let defined = definitions.text(code).or_else(|| definitions.text(code.split_once(':')?.0));
     defined.unwrap_or_default()
 }
 
@@ -338,7 +335,7 @@ mod tests {
         define(&mut f, "res2", "books:7", None, None);
         define(&mut f, "res3", "films", None, Some("/films"));
         let text = |f: &Fixture, code: &str| {
-            let found = definition_for(&f.pool.state, &ns, code);
+            let found = definition_for(f.pool.state.definitions(&ns), code);
             (found.description.map(str::to_owned), found.api_identifier.map(str::to_owned))
         };
         let books = (Some("All books".to_owned()), Some("/books".to_owned()));

@@ -11,12 +11,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use portcullis_core::codes::{Action, GrantCode};
 use portcullis_core::engine::{self, EffectiveGrant};
-use portcullis_core::ids::NamespaceId;
 use portcullis_core::model::{Effect, Grant, GrantTarget, ResourceType};
 use portcullis_core::ops::authorization::{self, AuthorizeItem, GrantFilter, GrantSpec, TargetType};
 use portcullis_core::ops::users::{UserIdType, UserRef};
 use portcullis_core::ops::{namespace_in, roles};
-use portcullis_core::{DomainError, PoolState};
+use portcullis_core::state::Definitions;
+use portcullis_core::DomainError;
 use portcullis_service::now_ms;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -48,8 +48,8 @@ struct AuthorizedResourceDto<'a> {
 }
 
 impl<'a> AuthorizedResourceDto<'a> {
-    fn new(state: &'a PoolState, namespace: &NamespaceId, grant: GrantView<'a>) -> Self {
-        let definition = authorization::definition_for(state, namespace, grant.code.as_str());
+    fn new(definitions: Definitions<'a>, grant: GrantView<'a>) -> Self {
+        let definition = authorization::definition_for(definitions, grant.code.as_str());
         Self {
             resource_code: grant.code.as_str(),
             description: definition.description,
@@ -66,7 +66,7 @@ impl<'a> AuthorizedResourceDto<'a> {
         out.extend_from_slice(br#","description":"#);
         json::optional_string(out, self.description);
         out.extend_from_slice(br#","resourceType":"#);
-        json::value(out, &self.resource_type);
+        json::string(out, self.resource_type.as_str());
         out.extend_from_slice(br#","apiIdentifier":"#);
         json::optional_string(out, self.api_identifier);
         out.extend_from_slice(br#","actions":"#);
@@ -75,7 +75,7 @@ impl<'a> AuthorizedResourceDto<'a> {
             ActionsView::Merged(actions) => json::array(out, actions.iter(), |out, a| json::string(out, a.as_str())),
         }
         out.extend_from_slice(br#","effect":"#);
-        json::value(out, &self.effect);
+        json::string(out, self.effect.as_str());
         out.push(b'}');
     }
 
@@ -235,7 +235,8 @@ async fn get_authorized_resources(caller: Caller, Query(query): Query) -> ApiRes
         let namespace = &namespace_in(state, namespace)?.id;
         let target = authorization::listed_target(state, namespace, kind, identifier)?;
         let grants = authorization::direct_grants(state, namespace, &target, &filter);
-        let dtos = grants.iter().map(|&g| AuthorizedResourceDto::new(state, namespace, g.into()));
+        let definitions = state.definitions(namespace);
+        let dtos = grants.iter().map(|&g| AuthorizedResourceDto::new(definitions, g.into()));
         Ok(AuthorizedResourceDto::page(grants.len(), dtos))
     })
 }
@@ -327,7 +328,8 @@ async fn get_user_authorized_resources(caller: Caller, Query(query): Query) -> A
         let grants = engine::effective_grants(state, namespace, &user.id, now_ms());
         let listed = grants.iter().filter(|g| resource_type.is_none_or(|t| t == g.resource_type));
         let total_count = if resource_type.is_some() { listed.clone().count() } else { grants.len() };
-        let dtos = listed.map(|g| AuthorizedResourceDto::new(state, namespace, g.into()));
+        let definitions = state.definitions(namespace);
+        let dtos = listed.map(|g| AuthorizedResourceDto::new(definitions, g.into()));
         Ok(AuthorizedResourceDto::page(total_count, dtos))
     })
 }
@@ -341,13 +343,14 @@ async fn get_role_authorized_resources(caller: Caller, Query(query): Query) -> A
         let role = roles::find(state, namespace, code)?;
         let target = GrantTarget::Role(role.id.clone());
         let grants = authorization::direct_grants(state, &role.namespace, &target, &filter);
+        let definitions = state.definitions(&role.namespace);
         let list = grants
             .into_iter()
             .map(|g| RoleAuthorizedResourceDto {
                 resource_code: g.code.as_str(),
                 resource_type: g.resource_type,
                 actions: &g.actions,
-                api_identifier: authorization::definition_for(state, &role.namespace, g.code.as_str()).api_identifier,
+                api_identifier: authorization::definition_for(definitions, g.code.as_str()).api_identifier,
             })
             .collect();
         Ok(Reply::new(&PageDto::all(list)))
@@ -366,7 +369,8 @@ async fn get_group_authorized_resources(caller: Caller, Query(query): Query) -> 
         let group = state.group_by_code(code).ok_or(DomainError::GroupNotFound)?;
         let target = GrantTarget::Group(group.id.clone());
         let grants = authorization::direct_grants(state, namespace, &target, &filter);
-        let dtos = grants.into_iter().map(|g| AuthorizedResourceDto::new(state, namespace, g.into()));
+        let definitions = state.definitions(namespace);
+        let dtos = grants.into_iter().map(|g| AuthorizedResourceDto::new(definitions, g.into()));
         Ok(Reply::written(|out| json::array(out, dtos, |out, dto| dto.write(out))))
     })
 }
