@@ -605,8 +605,8 @@ async fn is_action_allowed_reads_every_form_of_body_alike() {
 
     // Wrong types are refused by name, in the contract's order of fields.
     for (text, field) in [
-        (format!(r#"{{"userId":5,"action":"read","resource":"books:1"}}"#), "userId"),
-        (format!(r#"{{"userId":"","action":5,"resource":"books:1"}}"#), "userId"),
+        (r#"{"userId":5,"action":"read","resource":"books:1"}"#.to_owned(), "userId"),
+        (r#"{"userId":"","action":5,"resource":"books:1"}"#.to_owned(), "userId"),
         (format!(r#"{{"userId":"{u}","action":["read"],"resource":"books:1"}}"#), "action"),
         (format!(r#"{{"userId":"{u}","action":"read","resource":{{}}}}"#), "resource"),
         (format!(r#"{{"userId":"{u}","action":"read","resource":"books:1","namespace":7}}"#), "namespace"),

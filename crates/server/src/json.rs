@@ -93,8 +93,8 @@ mod tests {
 
     #[test]
     fn pages_and_arrays_have_the_contract_shape() {
-        let page = written(|out| page(out, 7, ["a", "b"], |out, item| string(out, item)));
+        let page = written(|out| page(out, 7, ["a", "b"], string));
         assert_eq!(page, r#"{"totalCount":7,"list":["a","b"]}"#);
-        assert_eq!(written(|out| array(out, Vec::<&str>::new(), |out, item| string(out, item))), "[]");
+        assert_eq!(written(|out| array(out, Vec::<&str>::new(), string)), "[]");
     }
 }
