@@ -435,9 +435,78 @@ pub(crate) struct GrantIndex {
     by_namespace: HashMap<NamespaceId, NamespaceGrants>,
     /// Every grant of a target, in any namespace (listings of one target, deletion cascades,
     /// look-ups of one grant).
-    by_target: HashMap<GrantTarget, BTreeMap<(NamespaceId, GrantCode), Arc<Grant>>>,
+    by_target: HashMap<GrantTarget, TargetGrants>,
     /// The action names grants list (never freed, see [`crate::engine::symbols`]).
     actions: Interner<Action>,
+}
+
+/// The grants of one target, by namespace and code. Most targets hold a handful (a user's one
+/// or two direct grants), and a B-tree leaf costs some 450 bytes however few it holds (on
+/// large, a million targets): up to [`FEW_GRANTS`] they are a vector sorted by key, read from
+/// the grants themselves; a target with more gets a B-tree, so filing stays logarithmic.
+#[derive(Debug, Clone)]
+enum TargetGrants {
+    Few(Vec<Arc<Grant>>),
+    Many(BTreeMap<(NamespaceId, GrantCode), Arc<Grant>>),
+}
+
+const FEW_GRANTS: usize = 16;
+
+impl TargetGrants {
+    fn search(few: &[Arc<Grant>], namespace: &NamespaceId, code: &GrantCode) -> Result<usize, usize> {
+        few.binary_search_by(|grant| (&grant.namespace, &grant.code).cmp(&(namespace, code)))
+    }
+
+    /// Files `grant`, replacing the one with its key.
+    fn insert(&mut self, grant: Arc<Grant>) {
+        match self {
+            Self::Few(few) => match Self::search(few, &grant.namespace, &grant.code) {
+                Ok(at) => few[at] = grant,
+                Err(_) if few.len() == FEW_GRANTS => {
+                    let many = few.drain(..).chain([grant]).map(|g| ((g.namespace.clone(), g.code.clone()), g));
+                    *self = Self::Many(many.collect());
+                }
+                Err(at) => few.insert(at, grant),
+            },
+            Self::Many(many) => {
+                many.insert((grant.namespace.clone(), grant.code.clone()), grant);
+            }
+        }
+    }
+
+    fn remove(&mut self, namespace: &NamespaceId, code: &GrantCode) -> Option<Arc<Grant>> {
+        match self {
+            Self::Few(few) => Self::search(few, namespace, code).ok().map(|at| few.remove(at)),
+            Self::Many(many) => many.remove(&(namespace.clone(), code.clone())),
+        }
+    }
+
+    fn get(&self, namespace: &NamespaceId, code: &GrantCode) -> Option<&Grant> {
+        match self {
+            Self::Few(few) => Self::search(few, namespace, code).ok().map(|at| &*few[at]),
+            Self::Many(many) => many.get(&(namespace.clone(), code.clone())).map(|grant| &**grant),
+        }
+    }
+
+    /// In key order.
+    fn iter(&self) -> impl Iterator<Item = &Grant> {
+        let (few, many) = match self {
+            Self::Few(few) => (few.as_slice(), None),
+            Self::Many(many) => (&[][..], Some(many)),
+        };
+        few.iter().chain(many.into_iter().flat_map(BTreeMap::values)).map(|grant| &**grant)
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Few(few) => few.len(),
+            Self::Many(many) => many.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl GrantIndex {
@@ -456,10 +525,12 @@ impl GrantIndex {
         };
         let namespace = self.by_namespace.entry(grant.namespace.clone()).or_default();
         namespace.file(grant.code.as_str(), slot);
-        self.by_target
-            .entry(grant.target.clone())
-            .or_default()
-            .insert((grant.namespace.clone(), grant.code.clone()), grant);
+        match self.by_target.get_mut(&grant.target) {
+            Some(of_target) => of_target.insert(grant),
+            None => {
+                self.by_target.insert(grant.target.clone(), TargetGrants::Few(vec![grant]));
+            }
+        }
     }
 
     pub(crate) fn remove(
@@ -472,7 +543,7 @@ impl GrantIndex {
         // The by-target view says whether the grant exists, so adding a new grant to a large
         // bucket never scans it.
         let Some(of_target) = self.by_target.get_mut(target) else { return };
-        if of_target.remove(&(namespace.clone(), code.clone())).is_none() {
+        if of_target.remove(namespace, code).is_none() {
             return;
         }
         if of_target.is_empty() {
@@ -485,11 +556,11 @@ impl GrantIndex {
     }
 
     pub(crate) fn get(&self, namespace: &NamespaceId, target: &GrantTarget, code: &GrantCode) -> Option<&Grant> {
-        self.by_target.get(target)?.get(&(namespace.clone(), code.clone())).map(|grant| &**grant)
+        self.by_target.get(target)?.get(namespace, code)
     }
 
     pub(crate) fn of_target<'a>(&'a self, target: &GrantTarget) -> impl Iterator<Item = &'a Grant> + 'a {
-        self.by_target.get(target).into_iter().flat_map(|grants| grants.values().map(|g| &**g))
+        self.by_target.get(target).into_iter().flat_map(TargetGrants::iter)
     }
 
     pub(crate) fn on_code<'a>(&'a self, namespace: &NamespaceId, code: &str) -> impl Iterator<Item = &'a Grant> + 'a {
@@ -514,11 +585,11 @@ impl GrantIndex {
     }
 
     pub(crate) fn all(&self) -> impl Iterator<Item = &Grant> {
-        self.by_target.values().flat_map(|grants| grants.values().map(|g| &**g))
+        self.by_target.values().flat_map(TargetGrants::iter)
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.by_target.values().map(BTreeMap::len).sum()
+        self.by_target.values().map(TargetGrants::len).sum()
     }
 }
 
@@ -627,6 +698,42 @@ mod tests {
         index.remove(&ns, Principal::User(2), &target, &GrantCode::parse("books").unwrap());
         assert!(index.by_namespace[&ns].class("books").is_some_and(|grants| grants.slots.is_empty()));
         assert!(index.by_target.is_empty());
+    }
+
+    /// A target's grants read alike below and past [`FEW_GRANTS`]: one per key (filing a grant
+    /// again replaces it), in key order, each found and removed by its key.
+    #[test]
+    fn a_targets_grants_are_one_per_key_in_key_order_at_any_count() {
+        for count in [3, FEW_GRANTS, FEW_GRANTS + 1, 3 * FEW_GRANTS] {
+            let mut index = GrantIndex::default();
+            let target = GrantTarget::User(UserId::from_stored("u"));
+            let keys: Vec<(NamespaceId, GrantCode)> = ["b", "a"]
+                .into_iter()
+                .flat_map(|ns| (0..count).rev().map(move |i| (ns, format!("c{i:03}"))))
+                .map(|(ns, code)| (NamespaceId::from_stored(ns), GrantCode::parse(&code).unwrap()))
+                .collect();
+            let file = |index: &mut GrantIndex, (ns, code): &(NamespaceId, GrantCode), action: &str| {
+                let grant = grant(ns.clone(), target.clone(), code.as_str());
+                index.insert(Principal::User(0), Grant { actions: vec![Action::parse(action).unwrap()], ..grant });
+            };
+            for key in &keys {
+                file(&mut index, key, "read");
+            }
+            file(&mut index, &keys[1], "write");
+            let listed: Vec<_> = index.of_target(&target).map(|g| (g.namespace.clone(), g.code.clone())).collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(listed, sorted, "{count}");
+            let (ns, code) = &keys[1];
+            assert_eq!(index.get(ns, &target, code).unwrap().actions, vec![Action::parse("write").unwrap()]);
+            assert_eq!(index.len(), keys.len());
+            for (ns, code) in &keys {
+                assert!(index.get(ns, &target, code).is_some());
+                index.remove(ns, Principal::User(0), &target, code);
+                assert!(index.get(ns, &target, code).is_none());
+            }
+            assert!(index.by_target.is_empty(), "{count}");
+        }
     }
 
     /// An instance links to its class's entry whichever was filed first, and the link survives
