@@ -40,6 +40,7 @@ impl Default for ServerConfig {
 #[derive(Clone)]
 pub struct AppState(Arc<App>);
 
+/// The service, the token issuer, the nonces of signed requests seen, and the body limit.
 pub struct App {
     pub service: Arc<Service>,
     pub tokens: TokenIssuer,
