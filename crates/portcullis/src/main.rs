@@ -233,7 +233,11 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    tracing::info!(address = %listener.local_addr()?, "portcullis is serving");
+    // On standard output too, whatever the log level: with `--listen HOST:0` this line is the
+    // only place the chosen port shows (the tests start their servers that way).
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "portcullis is serving");
+    println!("serving on {address}");
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }

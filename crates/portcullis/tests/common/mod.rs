@@ -8,8 +8,8 @@
 
 use portcullis_store::testing::{TestDatabase, URL_VARIABLE};
 use serde_json::Value;
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const ACCESS_KEY_ID: &str = "0123456789abcdef01234567";
@@ -89,8 +89,17 @@ impl Drop for TestServer {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// The address in the server's `serving on ADDRESS` line; the rest of its output is read and
+/// dropped on a thread of its own, so the server never blocks on a full pipe.
+fn serving_address(stdout: ChildStdout) -> String {
+    let mut lines = BufReader::new(stdout).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("serving on ").map(str::to_owned))
+        .expect("the server prints the address it serves on");
+    std::thread::spawn(move || lines.for_each(drop));
+    address
 }
 
 pub fn binary() -> &'static str {
@@ -112,21 +121,23 @@ impl TestServer {
         Self::start_in(Storage::node(database_url), &[]).await
     }
 
-    /// Starts a server on existing storage (to test restarts).
+    /// Starts a server on existing storage (to test restarts). It listens on a port the system
+    /// picks and prints; a port chosen here and handed to it could be taken by another test's
+    /// connection before the server, which binds only after loading its pools, gets to it.
     pub async fn start_in(storage: Storage, extra_args: &[&str]) -> Self {
-        let port = free_port();
-        let listen = format!("127.0.0.1:{port}");
-        let child = storage
-            .command(&["serve", "--listen", &listen])
+        let mut child = storage
+            .command(&["serve", "--listen", "127.0.0.1:0"])
             .args(extra_args)
             .env("PORTCULLIS_ACCESS_KEY_ID", ACCESS_KEY_ID)
             .env("PORTCULLIS_ACCESS_KEY_SECRET", ACCESS_KEY_SECRET)
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the portcullis binary starts");
-        let server = Self { child, base_url: format!("http://{listen}"), storage, http: reqwest::Client::new() };
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let address = tokio::task::spawn_blocking(move || serving_address(stdout)).await.unwrap();
+        let server = Self { child, base_url: format!("http://{address}"), storage, http: reqwest::Client::new() };
         server.wait_ready().await;
         server
     }
