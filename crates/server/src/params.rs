@@ -201,7 +201,7 @@ impl FromRequest<AppState> for Body {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, app: &AppState) -> Result<Self, ApiError> {
-        Params::from_body(&read_body(request.into_body(), app.body_limit).await?).map(Self)
+        RawBody::from_request(request, app).await?.params().map(Self)
     }
 }
 

@@ -278,13 +278,13 @@ impl Principals {
     /// The groups `user` is a member of, unordered: the state's listings read them from here
     /// rather than keep a second copy by id.
     pub(crate) fn groups_of_user(&self, user: &UserId) -> impl Iterator<Item = &GroupId> {
-        let groups = self.users.row(user.as_str()).map_or(&[][..], |(_, links)| &links.groups[..]);
+        let groups = self.user(user).map_or(&[][..], |(_, links)| &links.groups[..]);
         groups.iter().map(|&group| self.groups.name(group))
     }
 
     /// The departments `user` is a direct member of, unordered (see [`Self::groups_of_user`]).
     pub(crate) fn departments_of_user(&self, user: &UserId) -> impl Iterator<Item = &DepartmentId> {
-        let departments = self.users.row(user.as_str()).map_or(&[][..], |(_, links)| &links.departments[..]);
+        let departments = self.user(user).map_or(&[][..], |(_, links)| &links.departments[..]);
         departments.iter().map(|&department| self.departments.name(department))
     }
 

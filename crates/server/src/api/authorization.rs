@@ -70,9 +70,10 @@ impl<'a> AuthorizedResourceDto<'a> {
         out.extend_from_slice(br#","apiIdentifier":"#);
         json::optional_string(out, self.api_identifier);
         out.extend_from_slice(br#","actions":"#);
+        let action = |out: &mut Vec<u8>, action: &Action| json::string(out, action.as_str());
         match self.actions {
-            ActionsView::Stored(actions) => json::array(out, actions, |out, a| json::string(out, a.as_str())),
-            ActionsView::Merged(actions) => json::array(out, actions.iter(), |out, a| json::string(out, a.as_str())),
+            ActionsView::Stored(actions) => json::array(out, actions, action),
+            ActionsView::Merged(actions) => json::array(out, actions.iter(), action),
         }
         out.extend_from_slice(br#","effect":"#);
         json::string(out, self.effect.as_str());
